@@ -1,0 +1,77 @@
+using static TorchSharp.torch;
+
+namespace Luma.Unified.Backbone.Layers;
+
+/// <summary>
+/// Rotary position embedding (RoFormer), "rotate half" layout: dimension i is paired with i + headDim/2.
+/// The cos/sin tables <c>[maxSeq, headDim]</c> are fp32, derived from the shape alone, so they are not module
+/// state: they are never saved, and they follow the positions to whichever device the model runs on.
+/// </summary>
+public sealed class RotaryEmbedding : IDisposable
+{
+    private Tensor _cos;
+    private Tensor _sin;
+
+    public RotaryEmbedding(int headDim, int maxSeqLen, double theta)
+    {
+        if (headDim % 2 != 0)
+        {
+            throw new ArgumentException($"Rotary embeddings need an even head dimension, got {headDim}.", nameof(headDim));
+        }
+        MaxSeqLen = maxSeqLen;
+        using var scope = NewDisposeScope();
+        var inverseFrequency = 1.0 / pow(theta, arange(0, headDim, 2, dtype: ScalarType.Float64) / headDim);
+        var angles = outer(arange(maxSeqLen, dtype: ScalarType.Float64), inverseFrequency); // [maxSeq, headDim/2]
+        var doubled = cat([angles, angles], dim: -1);
+        _cos = doubled.cos().to(ScalarType.Float32).DetachFromDisposeScope();
+        _sin = doubled.sin().to(ScalarType.Float32).DetachFromDisposeScope();
+    }
+
+    /// <summary>Longest position the tables cover.</summary>
+    public int MaxSeqLen { get; }
+
+    /// <summary>cos and sin for <paramref name="positions"/> <c>[batch, seq]</c>, shaped <c>[batch, 1, seq, headDim]</c> to broadcast over heads.</summary>
+    public (Tensor Cos, Tensor Sin) Tables(Tensor positions)
+    {
+        var maxPosition = positions.numel() == 0 ? 0 : positions.max().item<long>();
+        if (maxPosition >= MaxSeqLen)
+        {
+            throw new ArgumentException($"Position {maxPosition} is beyond model.max_seq_len ({MaxSeqLen}).", nameof(positions));
+        }
+        FollowDevice(positions.device);
+        using var scope = NewDisposeScope();
+        var flat = positions.reshape(-1);
+        long[] shape = [positions.shape[0], 1, positions.shape[1], _cos.shape[1]];
+        var cos = _cos.index_select(0, flat).reshape(shape);
+        var sin = _sin.index_select(0, flat).reshape(shape);
+        return (cos.MoveToOuterDisposeScope(), sin.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Rotates <paramref name="x"/> <c>[batch, heads, seq, headDim]</c> in fp32; returns it in x's dtype.</summary>
+    public static Tensor Apply(Tensor x, Tensor cos, Tensor sin)
+    {
+        using var scope = NewDisposeScope();
+        var x32 = x.to(ScalarType.Float32);
+        var half = x32.shape[^1] / 2;
+        var rotated = cat([-x32.narrow(-1, half, half), x32.narrow(-1, 0, half)], dim: -1);
+        return (x32 * cos + rotated * sin).to(x.dtype).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _cos.Dispose();
+        _sin.Dispose();
+    }
+
+    private void FollowDevice(Device device)
+    {
+        if (_cos.device_type == device.type && _cos.device_index == device.index)
+        {
+            return;
+        }
+        var (cos, sin) = (_cos.to(device).DetachFromDisposeScope(), _sin.to(device).DetachFromDisposeScope());
+        Dispose();
+        (_cos, _sin) = (cos, sin);
+    }
+}

@@ -1,0 +1,3 @@
+using Luma.Unified.Cli;
+
+return LumaCli.Run(args, Console.Out, Console.Error);

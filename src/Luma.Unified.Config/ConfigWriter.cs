@@ -1,0 +1,38 @@
+using System.Globalization;
+using YamlDotNet.RepresentationModel;
+
+namespace Luma.Unified.Config;
+
+/// <summary>Writes bound option records back as YAML, every key present: the "resolved config".</summary>
+public static class ConfigWriter
+{
+    /// <summary>YAML text of <paramref name="options"/> with the same keys <see cref="ConfigBinder"/> reads.</summary>
+    public static string ToYaml(object options)
+    {
+        var document = new YamlDocument(ToNode(options));
+        using var writer = new StringWriter(CultureInfo.InvariantCulture);
+        new YamlStream(document).Save(writer, assignAnchors: false);
+        // YamlDotNet closes every document with an explicit end marker; a config file reads better without it.
+        return writer.ToString().Replace("\n...\n", "\n", StringComparison.Ordinal).TrimEnd() + "\n";
+    }
+
+    private static YamlNode ToNode(object value) => value switch
+    {
+        string s => new YamlScalarNode(s),
+        bool b => new YamlScalarNode(b ? "true" : "false"),
+        Enum e => new YamlScalarNode(ConfigNaming.EnumValue(e)),
+        double d => new YamlScalarNode(d.ToString("R", CultureInfo.InvariantCulture)),
+        IFormattable f => new YamlScalarNode(f.ToString(null, CultureInfo.InvariantCulture)),
+        _ => Mapping(value),
+    };
+
+    private static YamlMappingNode Mapping(object section)
+    {
+        var mapping = new YamlMappingNode();
+        foreach (var (key, property) in ConfigBinder.Properties(section.GetType()))
+        {
+            mapping.Add(key, ToNode(property.GetValue(section)!));
+        }
+        return mapping;
+    }
+}

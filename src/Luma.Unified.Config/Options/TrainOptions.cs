@@ -1,0 +1,93 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Luma.Unified.Config.Options;
+
+/// <summary>Arithmetic of the forward/backward pass.</summary>
+public enum Precision
+{
+    /// <summary>Everything in fp32.</summary>
+    Fp32,
+
+    /// <summary>fp32 weights, optimizer state and gradients; matmuls and attention in bf16 by explicit casts.</summary>
+    Bf16Mixed,
+}
+
+/// <summary>[train]: optimisation.</summary>
+public sealed record TrainOptions : IValidatableOptions
+{
+    /// <summary>Optimizer steps.</summary>
+    [Range(1, 100_000_000)]
+    public int Steps { get; init; } = 300;
+
+    /// <summary>Rows per forward/backward on one rank.</summary>
+    [Range(1, 1_000_000)]
+    public int MicroBatch { get; init; } = 16;
+
+    /// <summary>Rows per optimizer step over all ranks; gradient accumulation = global / (micro × ranks).</summary>
+    [Range(1, 100_000_000)]
+    public int GlobalBatch { get; init; } = 16;
+
+    /// <summary>Peak learning rate, reached after warm-up.</summary>
+    [Range(0.0, 10.0)]
+    public double Lr { get; init; } = 3e-3;
+
+    /// <summary>Learning rate at the end of the cosine decay.</summary>
+    [Range(0.0, 10.0)]
+    public double MinLr { get; init; } = 3e-4;
+
+    /// <summary>Linear warm-up steps.</summary>
+    [Range(0, 100_000_000)]
+    public int WarmupSteps { get; init; } = 20;
+
+    /// <summary>AdamW decoupled weight decay (matrices only; norms and embeddings are not decayed).</summary>
+    [Range(0.0, 10.0)]
+    public double WeightDecay { get; init; } = 0.1;
+
+    [Range(0.0, 0.9999999)]
+    public double Beta1 { get; init; } = 0.9;
+
+    [Range(0.0, 0.9999999)]
+    public double Beta2 { get; init; } = 0.95;
+
+    [Range(1e-12, 1e-2)]
+    public double Eps { get; init; } = 1e-8;
+
+    /// <summary>Clip the global gradient norm to this value; 0 disables clipping.</summary>
+    [Range(0.0, 1e6)]
+    public double GradClip { get; init; } = 1.0;
+
+    /// <summary>fp32, or bf16-mixed (see docs/precision.md).</summary>
+    public Precision Precision { get; init; } = Precision.Fp32;
+
+    /// <summary>Log a metrics line every N steps.</summary>
+    [Range(1, 1_000_000)]
+    public int LogEvery { get; init; } = 10;
+
+    /// <summary>Compute validation loss every N steps (and at the end); 0 disables.</summary>
+    [Range(0, 1_000_000)]
+    public int EvalEvery { get; init; } = 100;
+
+    /// <summary>Validation batches per evaluation.</summary>
+    [Range(1, 10_000)]
+    public int EvalBatches { get; init; } = 4;
+
+    /// <summary>Gradient accumulation micro-steps per optimizer step for <paramref name="ranks"/> data-parallel ranks.</summary>
+    public int AccumulationSteps(int ranks) => GlobalBatch / (MicroBatch * ranks);
+
+    /// <inheritdoc/>
+    public IEnumerable<OptionProblem> Validate()
+    {
+        if (GlobalBatch % MicroBatch != 0)
+        {
+            yield return new(nameof(GlobalBatch), $"global_batch ({GlobalBatch}) must be a multiple of micro_batch ({MicroBatch}) × ranks");
+        }
+        if (MinLr > Lr)
+        {
+            yield return new(nameof(MinLr), $"min_lr ({MinLr}) must not exceed lr ({Lr})");
+        }
+        if (WarmupSteps > Steps)
+        {
+            yield return new(nameof(WarmupSteps), $"warmup_steps ({WarmupSteps}) must not exceed steps ({Steps})");
+        }
+    }
+}

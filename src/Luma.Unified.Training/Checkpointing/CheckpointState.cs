@@ -1,0 +1,10 @@
+using Luma.Unified.Data.Loading;
+
+namespace Luma.Unified.Training.Checkpointing;
+
+/// <summary>The small JSON beside a checkpoint's tensors (<c>state.json</c>); it is written last and marks the checkpoint complete.</summary>
+/// <param name="Step">Optimizer steps completed.</param>
+/// <param name="Loader">Where the training loader continues.</param>
+/// <param name="ConfigSha256">Fingerprint of the resolved config the run used.</param>
+/// <param name="SavedAt">Wall-clock time of the save.</param>
+public sealed record CheckpointState(int Step, LoaderPosition Loader, string ConfigSha256, DateTimeOffset SavedAt);

@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Text.Json;
+using Luma.Unified.Model;
+using TorchSharp.Modules;
+using TorchSharp.PyBridge;
+
+namespace Luma.Unified.Training.Checkpointing;
+
+/// <summary>
+/// Checkpoints under <c>RUN_DIR/checkpoints/step_NNNNNNNN/</c>: <c>model.safetensors</c> (readable by PyTorch's
+/// safetensors), <c>optimizer.pt</c> (PyTorch pickle of the AdamW state) and <c>state.json</c>.
+/// A checkpoint is written into a hidden temporary directory, flushed to disk and renamed into place, so a
+/// crash mid-save leaves the previous checkpoints untouched and never a half-written one under a real name.
+/// </summary>
+public sealed class CheckpointStore(RunDirectory run, int keepLast)
+{
+    private const string Prefix = "step_";
+    private const string ModelFile = "model.safetensors";
+    private const string OptimizerFile = "optimizer.pt";
+    private const string StateFile = "state.json";
+    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
+
+    /// <summary>Saves a checkpoint and then deletes all but the newest <c>keepLast</c>. Returns its directory.</summary>
+    public string Save(UnifiedModel model, OptimizerHelper optimizer, CheckpointState state)
+    {
+        var final = Path.Combine(run.CheckpointsDirectory, $"{Prefix}{state.Step:D8}");
+        var temporary = Path.Combine(run.CheckpointsDirectory, $".tmp-{Prefix}{state.Step:D8}-{Environment.ProcessId}");
+        if (Directory.Exists(temporary))
+        {
+            Directory.Delete(temporary, recursive: true);
+        }
+        Directory.CreateDirectory(temporary);
+        WriteDurably(Path.Combine(temporary, ModelFile), stream => model.save_safetensors(stream, leaveOpen: true));
+        WriteDurably(Path.Combine(temporary, OptimizerFile), stream => optimizer.save_py(stream, leaveOpen: true));
+        WriteDurably(Path.Combine(temporary, StateFile), stream => JsonSerializer.Serialize(stream, state, s_json));
+        if (Directory.Exists(final))
+        {
+            // Saving a step again (e.g. after a resume) replaces the old copy only once the new one is complete.
+            Directory.Delete(final, recursive: true);
+        }
+        Directory.Move(temporary, final);
+        ApplyRetention();
+        return final;
+    }
+
+    /// <summary>Complete checkpoints, oldest first (temporary and partial directories are ignored).</summary>
+    public IReadOnlyList<string> List()
+    {
+        if (!Directory.Exists(run.CheckpointsDirectory))
+        {
+            return [];
+        }
+        return [.. Directory.GetDirectories(run.CheckpointsDirectory, Prefix + "*")
+            .Where(d => File.Exists(Path.Combine(d, StateFile)))
+            .OrderBy(d => int.Parse(Path.GetFileName(d)[Prefix.Length..], CultureInfo.InvariantCulture))];
+    }
+
+    /// <summary>The newest complete checkpoint, or null.</summary>
+    public string? Latest() => List().LastOrDefault();
+
+    /// <summary>Loads weights (and optimizer state when given) from <paramref name="directory"/>; returns its state.</summary>
+    public static CheckpointState Load(string directory, UnifiedModel model, OptimizerHelper? optimizer)
+    {
+        var statePath = Path.Combine(directory, StateFile);
+        if (!File.Exists(statePath))
+        {
+            throw new FileNotFoundException($"{directory} is not a complete checkpoint: {StateFile} is missing.");
+        }
+        var state = JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(statePath))
+            ?? throw new InvalidDataException($"{statePath} is empty.");
+        model.load_safetensors(Path.Combine(directory, ModelFile), strict: true);
+        optimizer?.load_py(Path.Combine(directory, OptimizerFile));
+        return state;
+    }
+
+    private void ApplyRetention()
+    {
+        var complete = List();
+        foreach (var old in complete.Take(Math.Max(0, complete.Count - keepLast)))
+        {
+            Directory.Delete(old, recursive: true);
+        }
+    }
+
+    private static void WriteDurably(string path, Action<Stream> write)
+    {
+        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        write(stream);
+        stream.Flush(flushToDisk: true);
+    }
+}

@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using Luma.Unified.Config;
+using Luma.Unified.Data.Loading;
+using Luma.Unified.Training.Checkpointing;
+using Luma.Unified.Training.Observability;
+using Luma.Unified.Training.Optimization;
+using Serilog;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Luma.Unified.Training;
+
+/// <summary>
+/// Runs optimisation for a config: micro-batches with gradient accumulation, global-norm clipping, AdamW
+/// under a warm-up + cosine schedule, periodic validation, metrics and checkpoints in the run directory.
+/// </summary>
+public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
+{
+    private const int DataParallelRanks = 1;
+
+    /// <summary>Trains to <c>train.steps</c>, or until <paramref name="stop"/> is signalled (then saves and returns).</summary>
+    public TrainingResult Run(CancellationToken stop = default)
+    {
+        var options = config.Options;
+        var train = options.Train;
+        var components = RunComponents.Build(options, config.SourcePath);
+        var (model, device) = (components.Model, components.Session.Device);
+        var (trainDocuments, validationDocuments) = Split(components.Documents.Count, options.Data.ValidationFraction);
+        var loader = new PackedTokenLoader(components.Documents, components.Tokenizer, trainDocuments, options.Data.SeqLen, train.MicroBatch, options.Run.Seed);
+        using var optimizer = OptimizerFactory.AdamW(model, train);
+        var schedule = new WarmupCosineSchedule(train.Lr, train.MinLr, train.WarmupSteps, train.Steps);
+        var checkpoints = new CheckpointStore(run, options.Checkpoint.KeepLast);
+        var configHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(config.ToYaml())));
+        var accumulation = train.AccumulationSteps(DataParallelRanks);
+        var tokensPerStep = (long)train.GlobalBatch * options.Data.SeqLen;
+        var parameters = model.parameters().ToList();
+
+        log.Information(
+            "Training {Name}: {Parameters:N0} parameters, {Layers} layers × {Dim} wide, vocab {Vocab}, device {Device}, {Threads} threads, precision {Precision}",
+            options.Run.Name, parameters.Sum(p => p.numel()), options.Model.Layers, options.Model.Dim, model.TextVocabSize,
+            device.type, components.Session.Threads, ConfigNaming.EnumValue(train.Precision));
+        log.Information(
+            "{Steps} steps × {GlobalBatch} rows × {SeqLen} tokens ({Accumulation} micro-batches of {MicroBatch}); {TrainDocs:N0} training / {ValDocs:N0} validation documents; run directory {RunDir}",
+            train.Steps, train.GlobalBatch, options.Data.SeqLen, accumulation, train.MicroBatch, trainDocuments.Count, validationDocuments.Count, run.Root);
+
+        using var metrics = new MetricsWriter(run.MetricsFile);
+        model.train();
+        var clock = Stopwatch.StartNew();
+        var windowClock = Stopwatch.StartNew();
+        double firstLoss = double.NaN, windowLossSum = 0, finalLoss = double.NaN;
+        double? validationLoss = null;
+        int windowSteps = 0, step = 0;
+        var lastCheckpoint = "";
+        for (; step < train.Steps && !stop.IsCancellationRequested; step++)
+        {
+            var lr = schedule.At(step);
+            foreach (var group in optimizer.ParamGroups)
+            {
+                group.LearningRate = lr;
+            }
+            optimizer.zero_grad();
+            double stepLoss = 0;
+            for (var micro = 0; micro < accumulation; micro++)
+            {
+                using var scope = NewDisposeScope();
+                using var batch = loader.Next(device);
+                using var loss = model.Loss(batch.Inputs, batch.Targets, batch.Positions, batch.DocumentIds);
+                (loss.Total / accumulation).backward();
+                stepLoss += loss.Total.item<float>() / accumulation;
+            }
+            var gradNorm = train.GradClip > 0
+                ? nn.utils.clip_grad_norm_(parameters, train.GradClip)
+                : nn.utils.clip_grad_norm_(parameters, double.PositiveInfinity);
+            optimizer.step();
+
+            var done = step + 1;
+            firstLoss = step == 0 ? stepLoss : firstLoss;
+            windowLossSum += stepLoss;
+            windowSteps++;
+            var evaluate = train.EvalEvery > 0 && (done % train.EvalEvery == 0 || done == train.Steps);
+            double? validationNow = evaluate ? ValidationLoss(components, validationDocuments, options.Data.SeqLen, train) : null;
+            validationLoss = validationNow ?? validationLoss;
+            if (done % train.LogEvery == 0 || done == train.Steps || step == 0 || evaluate)
+            {
+                finalLoss = windowLossSum / windowSteps;
+                var tokensPerSecond = tokensPerStep * windowSteps / windowClock.Elapsed.TotalSeconds;
+                var record = new Dictionary<string, object>
+                {
+                    ["step"] = done,
+                    ["loss"] = finalLoss,
+                    ["loss_text"] = finalLoss,
+                    ["lr"] = lr,
+                    ["grad_norm"] = gradNorm,
+                    ["tokens_per_s"] = tokensPerSecond,
+                    ["tokens_seen"] = tokensPerStep * done,
+                    ["elapsed_s"] = clock.Elapsed.TotalSeconds,
+                };
+                if (validationNow is { } v)
+                {
+                    record["val_loss"] = v;
+                }
+                metrics.Write(record);
+                log.Information(
+                    "step {Step}/{Steps} ({Percent:0}%) loss {Loss:0.0000}{Validation} lr {Lr:0.00e+00} grad {GradNorm:0.00} tok/s {TokensPerSecond} eta {Eta}",
+                    done, train.Steps, 100.0 * done / train.Steps, finalLoss,
+                    validationNow is { } vl ? $" val {vl:0.0000}" : "", lr, gradNorm,
+                    ProgressLine.Rate(tokensPerSecond), ProgressLine.Duration(ProgressLine.Eta(clock.Elapsed, done, train.Steps)));
+                windowLossSum = 0;
+                windowSteps = 0;
+                windowClock.Restart();
+            }
+            if (options.Checkpoint.Every > 0 && done % options.Checkpoint.Every == 0 && done < train.Steps)
+            {
+                lastCheckpoint = checkpoints.Save(model, optimizer, new CheckpointState(done, loader.Position, configHash, DateTimeOffset.UtcNow));
+                log.Information("Saved checkpoint {Checkpoint}", lastCheckpoint);
+            }
+        }
+
+        var stopped = step < train.Steps;
+        if (stopped)
+        {
+            log.Warning("Stop requested: finishing at step {Step} of {Steps} and saving", step, train.Steps);
+        }
+        if (windowSteps > 0)
+        {
+            finalLoss = windowLossSum / windowSteps;
+        }
+        lastCheckpoint = checkpoints.Save(model, optimizer, new CheckpointState(step, loader.Position, configHash, DateTimeOffset.UtcNow));
+        log.Information(
+            "Finished {Steps} steps in {Elapsed}: loss {First:0.0000} → {Final:0.0000}; checkpoint {Checkpoint}",
+            step, ProgressLine.Duration(clock.Elapsed), firstLoss, finalLoss, lastCheckpoint);
+        return new TrainingResult(step, firstLoss, finalLoss, validationLoss, lastCheckpoint, stopped);
+    }
+
+    /// <summary>Mean loss over the first <c>eval_batches</c> batches of the held-out documents (same batches every time).</summary>
+    private static double? ValidationLoss(RunComponents components, IReadOnlyList<int> documents, int seqLen, Config.Options.TrainOptions train)
+    {
+        if (documents.Count == 0)
+        {
+            return null;
+        }
+        var model = components.Model;
+        var loader = new PackedTokenLoader(components.Documents, components.Tokenizer, documents, seqLen, train.MicroBatch, seed: 0);
+        model.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            double sum = 0;
+            for (var i = 0; i < train.EvalBatches; i++)
+            {
+                using var scope = NewDisposeScope();
+                using var batch = loader.Next(components.Session.Device);
+                using var loss = model.Loss(batch.Inputs, batch.Targets, batch.Positions, batch.DocumentIds);
+                sum += loss.Total.item<float>();
+            }
+            return sum / train.EvalBatches;
+        }
+        finally
+        {
+            model.train();
+        }
+    }
+
+    /// <summary>The last <paramref name="fraction"/> of document indices are held out for validation.</summary>
+    private static (IReadOnlyList<int> Train, IReadOnlyList<int> Validation) Split(int count, double fraction)
+    {
+        var validation = (int)Math.Ceiling(count * fraction);
+        if (count - validation < 1)
+        {
+            throw new ConfigException($"data.validation_fraction = {fraction} leaves no training documents out of {count}.");
+        }
+        return ([.. Enumerable.Range(0, count - validation)], [.. Enumerable.Range(count - validation, validation)]);
+    }
+}

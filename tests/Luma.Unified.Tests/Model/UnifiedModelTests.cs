@@ -1,0 +1,60 @@
+using Luma.Unified.Backbone;
+using Luma.Unified.Config.Options;
+using Luma.Unified.Heads;
+using Luma.Unified.Model;
+using Luma.Unified.Tests.Support;
+using static TorchSharp.torch;
+
+namespace Luma.Unified.Tests.Model;
+
+public sealed class UnifiedModelTests : TorchTest
+{
+    [Fact]
+    public void CrossEntropyOfUniformLogitsIsLogVocab()
+    {
+        using var logits = zeros(2, 3, 10);
+        using var targets = tensor(new long[] { 1, 2, 3, 4, 5, -100 }, [2, 3]);
+
+        using var loss = AutoregressiveHead.Loss(logits, targets);
+
+        Assert.Equal(Math.Log(10), loss.item<float>(), 5);
+    }
+
+    [Fact]
+    public void ParameterGroupsDecayOnlyLinearMatricesAndCoverEveryParameterOnce()
+    {
+        using var model = new UnifiedModel(new ModelOptions { Dim = 32, Layers = 2, Heads = 4, KvHeads = 2 }, 40, new ComputePrecision());
+
+        var (decay, noDecay) = model.ParameterGroups();
+
+        Assert.All(decay, p => Assert.Equal(2, p.dim()));
+        Assert.Contains(noDecay, p => p.dim() == 2); // the embedding
+        Assert.Equal(model.parameters().Count(), decay.Count + noDecay.Count);
+        Assert.Equal(2 * 7, decay.Count - 1); // 7 matrices per block, plus the output head
+    }
+
+    [Fact]
+    public void TheStateDictUsesStableReadableNames()
+    {
+        using var model = new UnifiedModel(new ModelOptions { Dim = 32, Layers = 1, Heads = 4, KvHeads = 2 }, 40, new ComputePrecision());
+
+        var names = model.state_dict().Keys.ToList();
+
+        Assert.Equal(
+            [
+                "textEmbedding.weight",
+                "backbone.blocks.0.attentionNorm.weight",
+                "backbone.blocks.0.attention.query.weight",
+                "backbone.blocks.0.attention.key.weight",
+                "backbone.blocks.0.attention.value.weight",
+                "backbone.blocks.0.attention.output.weight",
+                "backbone.blocks.0.mlpNorm.weight",
+                "backbone.blocks.0.mlp.gate.weight",
+                "backbone.blocks.0.mlp.up.weight",
+                "backbone.blocks.0.mlp.down.weight",
+                "backbone.finalNorm.weight",
+                "textHead.projection.weight",
+            ],
+            names);
+    }
+}

@@ -1,0 +1,68 @@
+using Luma.Unified.Backbone;
+using Luma.Unified.Config.Options;
+using Luma.Unified.Data.Loading;
+using Luma.Unified.Model;
+using Luma.Unified.Tests.Support;
+using Luma.Unified.Training;
+using Luma.Unified.Training.Checkpointing;
+using Luma.Unified.Training.Optimization;
+using static TorchSharp.torch;
+
+namespace Luma.Unified.Tests.Training;
+
+public sealed class CheckpointStoreTests : TorchTest
+{
+    private static readonly ModelOptions s_options = new() { Dim = 32, Layers = 2, Heads = 4, KvHeads = 2, MaxSeqLen = 64 };
+
+    private static UnifiedModel NewModel(long seed)
+    {
+        manual_seed(seed);
+        return new UnifiedModel(s_options, 40, new ComputePrecision());
+    }
+
+    [Fact]
+    public void AReloadedModelGivesIdenticalLogits()
+    {
+        using var temp = new TempDirectory();
+        var run = RunDirectory.Create(temp.Path, "run: {}\n");
+        var store = new CheckpointStore(run, keepLast: 3);
+        using var trained = NewModel(seed: 1);
+        using var optimizer = OptimizerFactory.AdamW(trained, new TrainOptions());
+        var state = new CheckpointState(7, new LoaderPosition(1, 33), "abc", DateTimeOffset.UnixEpoch);
+
+        var directory = store.Save(trained, optimizer, state);
+        using var restored = NewModel(seed: 2);
+        using var restoredOptimizer = OptimizerFactory.AdamW(restored, new TrainOptions());
+        var loaded = CheckpointStore.Load(directory, restored, restoredOptimizer);
+
+        using var tokens = tensor(new long[] { 1, 5, 9, 2, 30, 4 }, [1, 6]);
+        using var positions = arange(6, dtype: ScalarType.Int64).unsqueeze(0);
+        using var expected = trained.Logits(tokens, positions);
+        using var actual = restored.Logits(tokens, positions);
+        Assert.Equal(expected.data<float>().ToArray(), actual.data<float>().ToArray());
+        Assert.Equal(state, loaded);
+        Assert.Equal(directory, store.Latest());
+    }
+
+    [Fact]
+    public void OnlyCompleteCheckpointsCountAndRetentionKeepsTheNewest()
+    {
+        using var temp = new TempDirectory();
+        var run = RunDirectory.Create(temp.Path, "run: {}\n");
+        var store = new CheckpointStore(run, keepLast: 2);
+        using var model = NewModel(seed: 1);
+        using var optimizer = OptimizerFactory.AdamW(model, new TrainOptions());
+        foreach (var step in new[] { 10, 20, 30 })
+        {
+            store.Save(model, optimizer, new CheckpointState(step, new LoaderPosition(0, step), "h", DateTimeOffset.UnixEpoch));
+        }
+        // A crash mid-save leaves a temporary directory and, at worst, a directory without state.json.
+        Directory.CreateDirectory(Path.Combine(run.CheckpointsDirectory, ".tmp-step_00000040-123"));
+        Directory.CreateDirectory(Path.Combine(run.CheckpointsDirectory, "step_00000050"));
+
+        Assert.Equal(["step_00000020", "step_00000030"], store.List().Select(Path.GetFileName));
+        Assert.EndsWith("step_00000030", store.Latest(), StringComparison.Ordinal);
+        var error = Assert.Throws<FileNotFoundException>(() => CheckpointStore.Load(Path.Combine(run.CheckpointsDirectory, "step_00000050"), model, null));
+        Assert.Contains("step_00000050", error.Message, StringComparison.Ordinal);
+    }
+}
