@@ -66,6 +66,10 @@ public static class SampleCommand
             var runRoot = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(path)))!;
             return (runRoot, path);
         }
+        if (!Directory.Exists(path))
+        {
+            throw new UsageException($"--checkpoint {path}: no such directory; pass the --run-dir of a `luma train` run or one of its checkpoints/step_N directories.");
+        }
         var run = RunDirectory.Open(path);
         var latest = new CheckpointStore(run, keepLast: int.MaxValue).Latest()
             ?? throw new FileNotFoundException($"{run.CheckpointsDirectory} holds no complete checkpoint yet.");

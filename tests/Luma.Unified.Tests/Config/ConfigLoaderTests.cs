@@ -12,7 +12,7 @@ public sealed class ConfigLoaderTests
         var config = ConfigLoader.Load(Repo.Config("tiny-text.yaml"), []).Options;
 
         Assert.Equal("tiny-text", config.Run.Name);
-        Assert.Equal(128, config.Model.Dim);
+        Assert.Equal(192, config.Model.Dim);
         Assert.Equal(2, config.Model.KvHeads);
         Assert.Equal(3e-3, config.Train.Lr);
         Assert.Equal(Precision.Fp32, config.Train.Precision);
@@ -95,7 +95,7 @@ public sealed class ConfigLoaderTests
     [InlineData("train.precision=fp16", "train.precision = 'fp16': expected one of fp32, bf16-mixed.")]
     [InlineData("run.device=tpu", "run.device = 'tpu': expected one of auto, cpu, cuda.")]
     [InlineData("train.lr=fast", "train.lr = 'fast': expected a number between 0 and 10.")]
-    [InlineData("model.heads=3", "model.heads = '3': heads (3) must divide dim (128)")]
+    [InlineData("model.heads=5", "model.heads = '5': heads (5) must divide dim (192)")]
     [InlineData("train.global_batch=20", "train.global_batch = '20': global_batch (20) must be a multiple of micro_batch (16) × ranks")]
     [InlineData("model.dim=", "model.dim: no value given: expected an integer between 8 and 65536.")]
     [InlineData("model={a: 1}", "model.a: unknown key.")]

@@ -1,0 +1,71 @@
+using Luma.Unified.Cli;
+using Luma.Unified.Tests.Support;
+
+namespace Luma.Unified.Tests.Cli;
+
+public sealed class ExitCodeTests
+{
+    [Fact]
+    public void ConfigShowPrintsTheResolvedConfigWithOverrides()
+    {
+        var outcome = LumaProcess.InProcess("config", "show", "--config", Repo.Config("tiny-text.yaml"), "--set", "model.layers=6", "--set", "train.lr=0.01");
+
+        Assert.Equal(ExitCodes.Success, outcome.ExitCode);
+        Assert.Contains("  layers: 6\n", outcome.Output, StringComparison.Ordinal);
+        Assert.Contains("  lr: 0.01\n", outcome.Output, StringComparison.Ordinal);
+        Assert.Contains("  mlp_hidden: 0\n", outcome.Output, StringComparison.Ordinal);
+        Assert.Contains("checkpoint:\n", outcome.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AMisspeltKeyExitsWithTwoAndNamesIt()
+    {
+        var outcome = LumaProcess.InProcess("train", "--config", Repo.Config("tiny-text.yaml"), "--set", "model.dimm=64");
+
+        Assert.Equal(ExitCodes.UsageError, outcome.ExitCode);
+        Assert.Contains("model.dimm", outcome.Error, StringComparison.Ordinal);
+        Assert.Contains("Did you mean 'model.dim'?", outcome.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", outcome.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { "train" }, "Option '--config' is required")]
+    [InlineData(new[] { "trian" }, "trian")]
+    [InlineData(new[] { "train", "--config", "missing.yaml" }, "missing.yaml: config file not found.")]
+    [InlineData(new[] { "config", "show", "--config", "missing.yaml" }, "missing.yaml: config file not found.")]
+    [InlineData(new[] { "train", "--confg", "x.yaml" }, "--confg")]
+    [InlineData(new[] { "sample", "--checkpoint", "no/such/run" }, "no/such/run")]
+    public void UsageAndConfigErrorsExitWithTwo(string[] args, string expected)
+    {
+        var outcome = LumaProcess.InProcess(args);
+
+        Assert.Equal(ExitCodes.UsageError, outcome.ExitCode);
+        Assert.Contains(expected, outcome.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("env")]
+    [InlineData("train")]
+    [InlineData("sample")]
+    [InlineData("config")]
+    public void EveryVerbHasHelp(string verb)
+    {
+        var outcome = LumaProcess.InProcess(verb, "--help");
+
+        Assert.Equal(ExitCodes.Success, outcome.ExitCode);
+        Assert.Contains("Usage:", outcome.Output, StringComparison.Ordinal);
+        Assert.Contains(verb, outcome.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TrainingIntoARunDirectoryWithCheckpointsIsRefused()
+    {
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.Combine("run", "checkpoints", "step_00000010"));
+
+        var outcome = LumaProcess.InProcess("train", "--config", Repo.Config("tiny-text.yaml"), "--run-dir", temp.Combine("run"));
+
+        Assert.Equal(ExitCodes.UsageError, outcome.ExitCode);
+        Assert.Contains("already holds checkpoints", outcome.Error, StringComparison.Ordinal);
+    }
+}
