@@ -21,7 +21,8 @@ public static class ConfigWriter
         string s => new YamlScalarNode(s),
         bool b => new YamlScalarNode(b ? "true" : "false"),
         Enum e => new YamlScalarNode(ConfigNaming.EnumValue(e)),
-        double d => new YamlScalarNode(d.ToString("R", CultureInfo.InvariantCulture)),
+        // Lower-case exponent ("1e-05"): the YAML 1.2 float form other tools read back as a number.
+        double d => new YamlScalarNode(d.ToString("R", CultureInfo.InvariantCulture).Replace("E", "e", StringComparison.Ordinal)),
         IFormattable f => new YamlScalarNode(f.ToString(null, CultureInfo.InvariantCulture)),
         _ => Mapping(value),
     };
