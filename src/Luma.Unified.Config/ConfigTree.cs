@@ -39,25 +39,24 @@ public static class ConfigTree
     /// <summary>Parses a whole YAML document; an empty document is an empty mapping.</summary>
     public static ConfigMapping Parse(string yaml, string sourceName)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException e)
-        {
-            throw new ConfigException($"{sourceName}:{e.Start.Line}: not valid YAML: {e.InnerException?.Message ?? e.Message}");
-        }
-        if (stream.Documents.Count == 0)
+        var root = LoadRoot(yaml, e => $"{sourceName}:{e.Start.Line}: not valid YAML");
+        if (root is null)
         {
             return new ConfigMapping([], sourceName);
         }
-        return Convert(stream.Documents[0].RootNode, sourceName, withLine: true) as ConfigMapping
+        return Convert(root, sourceName, withLine: true) as ConfigMapping
             ?? throw new ConfigException($"{sourceName}: the top level must be a mapping of sections (run:, data:, model:, ...).");
     }
 
     /// <summary>Parses the value side of a --set override: any YAML scalar or flow collection.</summary>
     public static ConfigNode ParseValue(string text, string source)
+    {
+        var root = LoadRoot(text, _ => $"{source}: the value is not valid YAML");
+        return root is null ? new ConfigScalar(null, source) : Convert(root, source, withLine: false);
+    }
+
+    /// <summary>The first document's root node, or null for an empty text; syntax errors become <see cref="ConfigException"/>s.</summary>
+    private static YamlNode? LoadRoot(string text, Func<YamlException, string> where)
     {
         var stream = new YamlStream();
         try
@@ -66,9 +65,9 @@ public static class ConfigTree
         }
         catch (YamlException e)
         {
-            throw new ConfigException($"{source}: the value is not valid YAML: {e.InnerException?.Message ?? e.Message}");
+            throw new ConfigException($"{where(e)}: {e.InnerException?.Message ?? e.Message}");
         }
-        return stream.Documents.Count == 0 ? new ConfigScalar(null, source) : Convert(stream.Documents[0].RootNode, source, withLine: false);
+        return stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
     }
 
     private static ConfigNode Convert(YamlNode node, string sourceName, bool withLine)

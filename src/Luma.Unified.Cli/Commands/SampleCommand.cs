@@ -32,11 +32,6 @@ public static class SampleCommand
         }
         command.SetAction(parse => CommandGuard.Run(error, () =>
         {
-            var (runRoot, checkpointDirectory) = Locate(parse.GetValue(checkpoint)!);
-            var run = RunDirectory.Open(runRoot);
-            var config = ConfigLoader.Load(run.ConfigFile, []);
-            var components = RunComponents.Build(config.Options, run.ConfigFile);
-            var state = CheckpointStore.Load(checkpointDirectory, components.Model, optimizer: null);
             var options = new SamplingOptions(parse.GetValue(maxNewTokens), parse.GetValue(temperature), parse.GetValue(topK), parse.GetValue(topP), parse.GetValue(seed));
             try
             {
@@ -46,6 +41,11 @@ public static class SampleCommand
             {
                 throw new UsageException(e.Message);
             }
+            var (runRoot, checkpointDirectory) = Locate(parse.GetValue(checkpoint)!);
+            var run = RunDirectory.Open(runRoot);
+            var config = ConfigLoader.Load(run.ConfigFile, []);
+            var components = RunComponents.Build(config.Options, run.ConfigFile);
+            var state = CheckpointStore.Load(checkpointDirectory, components.Model, optimizer: null);
             var tokenizer = components.Tokenizer;
             var text = parse.GetValue(prompt) ?? "";
             List<int> promptIds = [tokenizer.SpecialTokenId(SpecialTokens.BeginDocument), .. tokenizer.Encode(text)];

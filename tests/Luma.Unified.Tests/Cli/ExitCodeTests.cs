@@ -35,6 +35,8 @@ public sealed class ExitCodeTests
     [InlineData(new[] { "config", "show", "--config", "missing.yaml" }, "missing.yaml: config file not found.")]
     [InlineData(new[] { "train", "--confg", "x.yaml" }, "--confg")]
     [InlineData(new[] { "sample", "--checkpoint", "no/such/run" }, "no/such/run")]
+    [InlineData(new[] { "sample", "--checkpoint", "no/such/run", "--top-p", "1.5" }, "--top-p must be in (0, 1]")]
+    [InlineData(new[] { "sample", "--checkpoint", "x", "--max-new-tokens", "many" }, "many")]
     public void UsageAndConfigErrorsExitWithTwo(string[] args, string expected)
     {
         var outcome = LumaProcess.InProcess(args);
