@@ -50,6 +50,7 @@ public sealed class ExitCodeTests
     [InlineData("train")]
     [InlineData("sample")]
     [InlineData("config")]
+    [InlineData("data")]
     public void EveryVerbHasHelp(string verb)
     {
         var outcome = LumaProcess.InProcess(verb, "--help");

@@ -1,0 +1,149 @@
+using System.CommandLine;
+using System.Globalization;
+using Luma.Unified.Data.Building;
+using Luma.Unified.Data.Format;
+using Luma.Unified.Data.Synthesis;
+using Spectre.Console;
+
+namespace Luma.Unified.Cli.Commands;
+
+/// <summary><c>luma data synth|verify|inspect</c>: build and check sharded multimodal datasets.</summary>
+public static class DataCommand
+{
+    private const long Megabyte = 1024 * 1024;
+
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var command = new Command("data", "Build, verify and inspect sharded multimodal datasets (Parquet).");
+        command.Subcommands.Add(Synth(output, error));
+        command.Subcommands.Add(Verify(output, error));
+        command.Subcommands.Add(Inspect(output, error));
+        return command;
+    }
+
+    private static Command Synth(TextWriter output, TextWriter error)
+    {
+        var outDirectory = new Option<string>("--out", "-o") { Description = "Directory to create the dataset in (must not hold one already).", Required = true };
+        var documents = new Option<long>("--documents", "-n") { Description = "Documents to generate.", DefaultValueFactory = _ => 2000 };
+        var seed = new Option<long>("--seed") { Description = "Seed; the same seed gives the same dataset.", DefaultValueFactory = _ => 0 };
+        var imageSize = new Option<int>("--image-size") { Description = "Side of the square images in pixels.", DefaultValueFactory = _ => 64 };
+        var shardMb = new Option<double>("--shard-mb") { Description = "Target shard size in MiB.", DefaultValueFactory = _ => 64 };
+        var rowGroup = new Option<int>("--row-group") { Description = "Documents per Parquet row group (the unit ranks split and loaders read).", DefaultValueFactory = _ => 256 };
+        var command = new Command("synth", "Generate the shapes world: captioned images, tones and moving-shape videos, and interleaved documents.");
+        foreach (var option in new Option[] { outDirectory, documents, seed, imageSize, shardMb, rowGroup })
+        {
+            command.Options.Add(option);
+        }
+        command.SetAction(parse => CommandGuard.Run(error, () =>
+        {
+            var count = parse.GetValue(documents);
+            var size = parse.GetValue(imageSize);
+            var (shardBytes, rows) = ((long)(parse.GetValue(shardMb) * Megabyte), parse.GetValue(rowGroup));
+            Require(count >= 1, "--documents must be at least 1");
+            Require(size is >= 16 and <= 1024, "--image-size must be between 16 and 1024");
+            Require(shardBytes >= 1 && rows >= 1, "--shard-mb and --row-group must be positive");
+            var directory = parse.GetValue(outDirectory)!;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var manifest = ConsoleProgress.RunAsync("synth", count, error, progress =>
+                ShapesWorldBuilder.BuildAsync(directory, count, parse.GetValue(seed), new ShapesWorldOptions { ImageSize = size }, shardBytes, rows, progress))
+                .GetAwaiter().GetResult();
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"wrote {manifest.Documents} documents in {manifest.Shards.Count} shard(s), {manifest.Shards.Sum(s => s.Bytes) / (double)Megabyte:0.0} MiB, to {directory} in {clock.Elapsed.TotalSeconds:0.0} s"));
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command Verify(TextWriter output, TextWriter error)
+    {
+        var directory = new Argument<string>("dataset") { Description = "Dataset directory." };
+        var command = new Command("verify", "Check checksums, row counts and that every media item decodes; exit 1 if anything is bad.");
+        command.Arguments.Add(directory);
+        command.SetAction(parse => CommandGuard.Run(error, () =>
+        {
+            var path = parse.GetValue(directory)!;
+            var total = DatasetManifest.Load(path).Documents;
+            var report = ConsoleProgress.RunAsync("verify", total, error, progress => DatasetVerifier.VerifyAsync(path, progress)).GetAwaiter().GetResult();
+            foreach (var problem in report.Problems)
+            {
+                output.WriteLine($"BAD {problem}");
+            }
+            output.WriteLine(report.IsValid
+                ? $"ok: {report.Documents} documents, {report.Segments} segments, every checksum and media item good"
+                : $"{report.Problems.Count} problem(s) in {report.Documents} documents");
+            return report.IsValid ? ExitCodes.Success : ExitCodes.RuntimeFailure;
+        }));
+        return command;
+    }
+
+    private static Command Inspect(TextWriter output, TextWriter error)
+    {
+        var directory = new Argument<string>("dataset") { Description = "Dataset directory." };
+        var rows = new Option<int>("--rows") { Description = "Rows to decode and show.", DefaultValueFactory = _ => 5 };
+        var dump = new Option<string?>("--dump") { Description = "Also write those rows' text and media to files in this directory." };
+        var command = new Command("inspect", "Show a dataset's shards, modality statistics and a few decoded rows.");
+        command.Arguments.Add(directory);
+        command.Options.Add(rows);
+        command.Options.Add(dump);
+        command.SetAction(parse => CommandGuard.Run(error, () =>
+        {
+            var dataset = ShardedDataset.Open(parse.GetValue(directory)!);
+            var count = parse.GetValue(rows);
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Interactive = InteractionSupport.No });
+            console.Write(Overview(dataset.Manifest));
+            console.Write(Modalities(dataset.Manifest));
+            console.Write(Rows(DatasetInspector.SampleAsync(dataset, count).GetAwaiter().GetResult()));
+            if (parse.GetValue(dump) is { } dumpDirectory)
+            {
+                var files = DatasetInspector.DumpAsync(dataset, dumpDirectory, count).GetAwaiter().GetResult();
+                output.WriteLine($"wrote {files.Count} files to {dumpDirectory}");
+            }
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Table Overview(DatasetManifest manifest)
+    {
+        var table = new Table().Title("shards").AddColumns("file", "rows", "row groups", "MiB", "sha256");
+        foreach (var shard in manifest.Shards)
+        {
+            table.AddRow(shard.File, N(shard.Rows), N(shard.RowGroups), (shard.Bytes / (double)Megabyte).ToString("0.00", CultureInfo.InvariantCulture), shard.Sha256[..12] + "…");
+        }
+        table.AddRow("[bold]total[/]", N(manifest.Documents), N(manifest.Shards.Sum(s => s.RowGroups)),
+            (manifest.Shards.Sum(s => s.Bytes) / (double)Megabyte).ToString("0.00", CultureInfo.InvariantCulture), "");
+        return table;
+    }
+
+    private static Table Modalities(DatasetManifest manifest)
+    {
+        var table = new Table().Title("modalities").AddColumns("modality", "documents", "segments", "MiB", "KiB / segment");
+        foreach (var (name, stats) in manifest.Modalities)
+        {
+            table.AddRow(name, N(stats.Documents), N(stats.Segments),
+                (stats.Bytes / (double)Megabyte).ToString("0.00", CultureInfo.InvariantCulture),
+                (stats.Bytes / 1024.0 / Math.Max(1, stats.Segments)).ToString("0.0", CultureInfo.InvariantCulture));
+        }
+        return table;
+    }
+
+    private static Table Rows(IReadOnlyList<InspectedRow> rows)
+    {
+        var table = new Table().Title("first rows").AddColumns("shard", "row", "id", "segments");
+        foreach (var row in rows)
+        {
+            table.AddRow(Markup.Escape(row.Shard), N(row.Row), Markup.Escape(row.Id), Markup.Escape(string.Join("\n", row.Segments)));
+        }
+        return table;
+    }
+
+    private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new UsageException(message);
+        }
+    }
+}

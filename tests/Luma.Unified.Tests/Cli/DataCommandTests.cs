@@ -1,0 +1,61 @@
+using Luma.Unified.Cli;
+using Luma.Unified.Data.Format;
+using Luma.Unified.Tests.Support;
+
+namespace Luma.Unified.Tests.Cli;
+
+public sealed class DataCommandTests
+{
+    [Fact]
+    public void SynthVerifyInspectAsANewUserRunsThem()
+    {
+        using var temp = new TempDirectory();
+        var dataset = temp.Combine("shapes");
+
+        var synth = LumaProcess.InProcess("data", "synth", "--out", dataset, "--documents", "80", "--image-size", "32", "--row-group", "16");
+        var verify = LumaProcess.InProcess("data", "verify", dataset);
+        var inspect = LumaProcess.InProcess("data", "inspect", dataset, "--rows", "3", "--dump", temp.Combine("dump"));
+
+        Assert.Equal(ExitCodes.Success, synth.ExitCode);
+        Assert.Contains("wrote 80 documents", synth.Output, StringComparison.Ordinal);
+        Assert.Contains("synth: 80/80 (100%)", synth.Error, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Success, verify.ExitCode);
+        Assert.Contains("ok: 80 documents", verify.Output, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Success, inspect.ExitCode);
+        Assert.Contains("shard-00000.parquet", inspect.Output, StringComparison.Ordinal);
+        Assert.Contains("shapes/00000002", inspect.Output, StringComparison.Ordinal);
+        Assert.Matches(@"│ image\s+│", inspect.Output);
+        Assert.NotEmpty(Directory.GetFiles(temp.Combine("dump"), "*.png"));
+    }
+
+    [Fact]
+    public void VerifyExitsWithOneAndLocatesEachBadRow()
+    {
+        using var temp = new TempDirectory();
+        var dataset = temp.Combine("shapes");
+        Assert.Equal(ExitCodes.Success, LumaProcess.InProcess("data", "synth", "--out", dataset, "--documents", "20", "--image-size", "32").ExitCode);
+        var shard = Path.Combine(dataset, DatasetManifest.Load(dataset).Shards[0].File);
+        var bytes = File.ReadAllBytes(shard);
+        bytes[bytes.Length / 3] ^= 0x5A;
+        File.WriteAllBytes(shard, bytes);
+
+        var verify = LumaProcess.InProcess("data", "verify", dataset);
+
+        Assert.Equal(ExitCodes.RuntimeFailure, verify.ExitCode);
+        Assert.Contains("BAD shard-00000.parquet: SHA-256 is", verify.Output, StringComparison.Ordinal);
+        Assert.Contains("problem(s) in", verify.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { "data", "synth", "--out", "x", "--documents", "0" }, 2, "--documents must be at least 1")]
+    [InlineData(new[] { "data", "synth" }, 2, "Option '--out' is required")]
+    [InlineData(new[] { "data", "verify", "/no/such/dataset" }, 1, "manifest.json is missing")]
+    [InlineData(new[] { "data", "inspect", "/no/such/dataset" }, 1, "manifest.json is missing")]
+    public void BadInvocationsAreNamed(string[] args, int exitCode, string expected)
+    {
+        var outcome = LumaProcess.InProcess(args);
+
+        Assert.Equal(exitCode, outcome.ExitCode);
+        Assert.Contains(expected, outcome.Error, StringComparison.Ordinal);
+    }
+}
