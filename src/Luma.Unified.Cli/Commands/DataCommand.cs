@@ -16,6 +16,7 @@ public static class DataCommand
     {
         var command = new Command("data", "Build, verify and inspect sharded multimodal datasets (Parquet).");
         command.Subcommands.Add(Synth(output, error));
+        command.Subcommands.Add(Pack(output, error));
         command.Subcommands.Add(Verify(output, error));
         command.Subcommands.Add(Inspect(output, error));
         return command;
@@ -49,6 +50,33 @@ public static class DataCommand
                 .GetAwaiter().GetResult();
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {manifest.Documents} documents in {manifest.Shards.Count} shard(s), {manifest.Shards.Sum(s => s.Bytes) / (double)Megabyte:0.0} MiB, to {directory} in {clock.Elapsed.TotalSeconds:0.0} s"));
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command Pack(TextWriter output, TextWriter error)
+    {
+        var jsonl = new Option<string>("--jsonl") { Description = "JSONL manifest: one {\"id\", \"segments\": [...]} per line, media paths relative to it.", Required = true };
+        var outDirectory = new Option<string>("--out", "-o") { Description = "Directory to create the dataset in (must not hold one already).", Required = true };
+        var shardMb = new Option<double>("--shard-mb") { Description = "Target shard size in MiB.", DefaultValueFactory = _ => 64 };
+        var rowGroup = new Option<int>("--row-group") { Description = "Documents per Parquet row group.", DefaultValueFactory = _ => 256 };
+        var workers = new Option<int>("--workers") { Description = "Threads decoding and checking media.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var command = new Command("pack", "Pack documents listed in a JSONL manifest (text, PNG/JPEG images, WAV audio, PNG frame-strip video) into shards.");
+        foreach (var option in new Option[] { jsonl, outDirectory, shardMb, rowGroup, workers })
+        {
+            command.Options.Add(option);
+        }
+        command.SetAction(parse => CommandGuard.Run(error, () =>
+        {
+            var (shardBytes, rows) = ((long)(parse.GetValue(shardMb) * Megabyte), parse.GetValue(rowGroup));
+            Require(shardBytes >= 1 && rows >= 1 && parse.GetValue(workers) >= 1, "--shard-mb, --row-group and --workers must be positive");
+            var manifestPath = parse.GetValue(jsonl)!;
+            var lines = File.Exists(manifestPath) ? File.ReadLines(manifestPath).Count(l => l.Trim().Length > 0) : 0;
+            var manifest = ConsoleProgress.RunAsync("pack", lines, error, progress =>
+                JsonlPacker.PackAsync(manifestPath, parse.GetValue(outDirectory)!, shardBytes, rows, parse.GetValue(workers), progress)).GetAwaiter().GetResult();
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"packed {manifest.Documents} documents into {manifest.Shards.Count} shard(s), {manifest.Shards.Sum(s => s.Bytes) / (double)Megabyte:0.0} MiB"));
             return ExitCodes.Success;
         }));
         return command;

@@ -46,6 +46,25 @@ public sealed class DataCommandTests
         Assert.Contains("problem(s) in", verify.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void PackTurnsAJsonlManifestIntoAVerifiedDataset()
+    {
+        using var temp = new TempDirectory();
+        var manifest = MediaFolder.Create(temp);
+
+        var pack = LumaProcess.InProcess("data", "pack", "--jsonl", manifest, "--out", temp.Combine("packed"), "--workers", "2");
+        var verify = LumaProcess.InProcess("data", "verify", temp.Combine("packed"));
+        using var brokenFolder = new TempDirectory();
+        var broken = MediaFolder.Create(brokenFolder, """{"id": "bad", "segments": [{"audio": "files/nope.wav"}]}""");
+        var failed = LumaProcess.InProcess("data", "pack", "--jsonl", broken, "--out", temp.Combine("broken"));
+
+        Assert.Equal(ExitCodes.Success, pack.ExitCode);
+        Assert.Contains("packed 3 documents", pack.Output, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Success, verify.ExitCode);
+        Assert.Equal(ExitCodes.RuntimeFailure, failed.ExitCode);
+        Assert.Contains("line 5: document 'bad' segment 0: audio file 'files/nope.wav' not found", failed.Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(new[] { "data", "synth", "--out", "x", "--documents", "0" }, 2, "--documents must be at least 1")]
     [InlineData(new[] { "data", "synth" }, 2, "Option '--out' is required")]
