@@ -83,6 +83,12 @@ public static class ConfigBinder
                 ? BindObject(type, mapping, dotted + ".")
                 : throw ConfigException.At(node.Source, dotted, Describe(node), "expected a section (a mapping of keys).");
         }
+        if (ListElementType(type) is { } elementType)
+        {
+            return node is ConfigSequence sequence
+                ? ConvertList(elementType, sequence, dotted)
+                : throw ConfigException.At(node.Source, dotted, Describe(node), $"expected a list (each {Expected(elementType, null)}), e.g. [a, b].");
+        }
         if (node is not ConfigScalar scalar)
         {
             throw ConfigException.At(node.Source, dotted, null, $"expected {Expected(property)}, got a {(node is ConfigSequence ? "list" : "mapping")}.");
@@ -103,6 +109,22 @@ public static class ConfigBinder
         }
         return value;
     }
+
+    private static object ConvertList(Type elementType, ConfigSequence sequence, string dotted)
+    {
+        var list = (System.Collections.IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(elementType))!;
+        for (var i = 0; i < sequence.Items.Count; i++)
+        {
+            var item = sequence.Items[i] as ConfigScalar;
+            var value = item?.Text is { } text ? ParseScalar(elementType, text) : null;
+            list.Add(value ?? throw ConfigException.At(sequence.Items[i].Source, $"{dotted}[{i}]", item?.Text, $"expected {Expected(elementType, null)}."));
+        }
+        return list;
+    }
+
+    /// <summary>T for an <c>IReadOnlyList&lt;T&gt;</c> option, else null.</summary>
+    public static Type? ListElementType(Type type) =>
+        type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>) ? type.GetGenericArguments()[0] : null;
 
     private static object? ParseScalar(Type type, string text)
     {
@@ -134,10 +156,10 @@ public static class ConfigBinder
         throw new NotSupportedException($"Option type {type.Name} has no YAML conversion.");
     }
 
-    private static string Expected(PropertyInfo property)
+    private static string Expected(PropertyInfo property) => Expected(property.PropertyType, property.GetCustomAttribute<RangeAttribute>());
+
+    private static string Expected(Type type, RangeAttribute? range)
     {
-        var type = property.PropertyType;
-        var range = property.GetCustomAttribute<RangeAttribute>();
         var bounds = range is null ? "" : $" between {range.Minimum} and {range.Maximum}";
         return type switch
         {
@@ -149,7 +171,7 @@ public static class ConfigBinder
         };
     }
 
-    private static bool IsSection(Type type) => type.IsClass && type != typeof(string);
+    private static bool IsSection(Type type) => type.IsClass && type != typeof(string) && ListElementType(type) is null;
 
     private static string Describe(ConfigNode node) => node is ConfigScalar s ? s.Text ?? "" : node.GetType().Name;
 
@@ -158,6 +180,7 @@ public static class ConfigBinder
         null => null,
         Enum e => ConfigNaming.EnumValue(e),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        System.Collections.IEnumerable items and not string => $"[{string.Join(", ", items.Cast<object>().Select(Format))}]",
         _ => value.ToString(),
     };
 }

@@ -24,6 +24,7 @@ public static class ConfigWriter
         // Lower-case exponent ("1e-05"): the YAML 1.2 float form other tools read back as a number.
         double d => new YamlScalarNode(d.ToString("R", CultureInfo.InvariantCulture).Replace("E", "e", StringComparison.Ordinal)),
         IFormattable f => new YamlScalarNode(f.ToString(null, CultureInfo.InvariantCulture)),
+        System.Collections.IEnumerable items => new YamlSequenceNode(items.Cast<object>().Select(ToNode)) { Style = YamlDotNet.Core.Events.SequenceStyle.Flow },
         _ => Mapping(value),
     };
 

@@ -1,12 +1,18 @@
 using Luma.Unified.Abstractions;
+using Luma.Unified.Config;
 using Luma.Unified.Config.Options;
 using Luma.Unified.Data.Corpus;
+using Luma.Unified.Data.Format;
+using Luma.Unified.Data.Loading;
 using Luma.Unified.Modalities.Text;
 
 namespace Luma.Unified.Training;
 
-/// <summary>What a document source factory gets: the [data] options and the run's seed.</summary>
-public sealed record DocumentSourceContext(DataOptions Data, long Seed);
+/// <summary>What a document source factory gets: the [data] options, seed, this rank's place, and which documents to keep.</summary>
+public sealed record DocumentSourceContext(DataOptions Data, long Seed, int Rank, int WorldSize, Func<string, bool> Include, string ConfigSource);
+
+/// <summary>A document stream and its share of the mix.</summary>
+public sealed record WeightedStream(IDocumentStream Stream, double Weight);
 
 /// <summary>
 /// The name-keyed registries a config refers to (<c>data.tokenizer</c>, <c>data.source</c>), holding the
@@ -19,8 +25,32 @@ public static class BuiltInComponents
         new Registry<ITokenizer, DataOptions>("tokenizer")
             .Register("byte", _ => new ByteTokenizer());
 
-    /// <summary>Document sources by name.</summary>
-    public static Registry<IDocumentSource, DocumentSourceContext> DocumentSources { get; } =
-        new Registry<IDocumentSource, DocumentSourceContext>("document source")
-            .Register("shapes-captions", c => new ShapesCaptionCorpus(c.Data.Documents, c.Seed));
+    /// <summary>Document sources by name: each yields this rank's streams, mixed by weight.</summary>
+    public static Registry<IReadOnlyList<WeightedStream>, DocumentSourceContext> DocumentSources { get; } =
+        new Registry<IReadOnlyList<WeightedStream>, DocumentSourceContext>("document source")
+            .Register("shapes-captions", c =>
+                [new WeightedStream(new CorpusDocumentStream(new ShapesCaptionCorpus(c.Data.Documents, c.Seed), c.Seed, c.Rank, c.WorldSize, c.Include), 1)])
+            .Register("shards", Shards);
+
+    private static IReadOnlyList<WeightedStream> Shards(DocumentSourceContext c)
+    {
+        if (c.Data.Paths.Count == 0)
+        {
+            throw ConfigException.At(c.ConfigSource, "data.paths", null, "the 'shards' source needs at least one dataset directory, e.g. paths: [data/shapes].");
+        }
+        return [.. c.Data.Paths.Select((path, i) =>
+        {
+            ShardedDataset dataset;
+            try
+            {
+                dataset = ShardedDataset.Open(path);
+            }
+            catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
+            {
+                throw ConfigException.At(c.ConfigSource, $"data.paths[{i}]", path, e.Message);
+            }
+            var stream = new ShardDocumentStream(dataset, SeedMixer.Mix(c.Seed, i), c.Rank, c.WorldSize, c.Data.ShuffleRowGroups, c.Include);
+            return new WeightedStream(stream, c.Data.Weights.Count == 0 ? 1.0 : c.Data.Weights[i]);
+        })];
+    }
 }

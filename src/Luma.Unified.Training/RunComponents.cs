@@ -2,6 +2,7 @@ using Luma.Unified.Abstractions;
 using Luma.Unified.Backbone;
 using Luma.Unified.Config;
 using Luma.Unified.Config.Options;
+using Luma.Unified.Data.Loading;
 using Luma.Unified.Model;
 using Luma.Unified.Runtime;
 using TorchSharp;
@@ -10,22 +11,38 @@ using static TorchSharp.torch;
 namespace Luma.Unified.Training;
 
 /// <summary>The parts a config assembles, shared by training, sampling and evaluation.</summary>
-public sealed record RunComponents(ITokenizer Tokenizer, IDocumentSource Documents, UnifiedModel Model, TorchSession Session)
+public sealed record RunComponents(LoadedConfig Config, ITokenizer Tokenizer, UnifiedModel Model, TorchSession Session)
 {
     /// <summary>
-    /// Resolves registry names (a bad name is a <see cref="ConfigException"/> naming its key), seeds torch,
+    /// Resolves the tokenizer (a bad name is a <see cref="ConfigException"/> naming its key), seeds torch,
     /// and builds the model on the configured device with the configured compute precision.
     /// </summary>
-    public static RunComponents Build(LumaConfig config, string configSource)
+    public static RunComponents Build(LoadedConfig config)
     {
-        var session = TorchRuntime.Start(config.Run.Device, config.Run.Threads);
-        var tokenizer = Resolve(BuiltInComponents.Tokenizers, config.Data.Tokenizer, "data.tokenizer", configSource, config.Data);
-        var documents = Resolve(BuiltInComponents.DocumentSources, config.Data.Source, "data.source", configSource, new DocumentSourceContext(config.Data, config.Run.Seed));
-        manual_seed(config.Run.Seed);
-        var precision = new ComputePrecision(config.Train.Precision == Precision.Bf16Mixed ? ScalarType.BFloat16 : ScalarType.Float32);
-        var model = new UnifiedModel(config.Model, tokenizer.VocabSize, precision);
+        var options = config.Options;
+        var session = TorchRuntime.Start(options.Run.Device, options.Run.Threads);
+        var tokenizer = Resolve(BuiltInComponents.Tokenizers, options.Data.Tokenizer, "data.tokenizer", config.SourcePath, options.Data);
+        manual_seed(options.Run.Seed);
+        var precision = new ComputePrecision(options.Train.Precision == Precision.Bf16Mixed ? ScalarType.BFloat16 : ScalarType.Float32);
+        var model = new UnifiedModel(options.Model, tokenizer.VocabSize, precision);
         model.to(session.Device);
-        return new RunComponents(tokenizer, documents, model, session);
+        return new RunComponents(config, tokenizer, model, session);
+    }
+
+    /// <summary>
+    /// A loader over the configured source for rank <paramref name="rank"/> of <paramref name="worldSize"/>;
+    /// <paramref name="heldOut"/> selects the validation documents instead of the training ones.
+    /// </summary>
+    public DataLoader Loader(bool heldOut, int rank, int worldSize, int batchRows, long seed, Action<string>? onSkip = null)
+    {
+        var data = Config.Options.Data;
+        var include = DocumentFilter.HoldOut(data.ValidationFraction, heldOut);
+        var context = new DocumentSourceContext(data, seed, rank, worldSize, include, Config.SourcePath);
+        var streams = Resolve(BuiltInComponents.DocumentSources, data.Source, "data.source", Config.SourcePath, context);
+        var mixer = new DocumentMixer([.. streams.Select(s => s.Stream)], [.. streams.Select(s => s.Weight)], seed);
+        // The text model reads the text of every document; media positions arrive with the multimodal model.
+        var encoder = new DocumentEncoder(Tokenizer, new MediaGeometry(), includeMedia: false);
+        return new DataLoader(mixer, encoder, data.SeqLen, batchRows, data.DecodeWorkers, data.Prefetch, data.OnError, onSkip);
     }
 
     private static T Resolve<T, TContext>(Registry<T, TContext> registry, string name, string key, string source, TContext context) =>

@@ -19,16 +19,17 @@ namespace Luma.Unified.Training;
 public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
 {
     private const int DataParallelRanks = 1;
+    private const int Rank = 0;
 
     /// <summary>Trains to <c>train.steps</c>, or until <paramref name="stop"/> is signalled (then saves and returns).</summary>
     public TrainingResult Run(CancellationToken stop = default)
     {
         var options = config.Options;
         var train = options.Train;
-        var components = RunComponents.Build(options, config.SourcePath);
+        var components = RunComponents.Build(config);
         var (model, device) = (components.Model, components.Session.Device);
-        var (trainDocuments, validationDocuments) = Split(components.Documents.Count, options.Data.ValidationFraction);
-        var loader = new PackedTokenLoader(components.Documents, components.Tokenizer, trainDocuments, options.Data.SeqLen, train.MicroBatch, options.Run.Seed);
+        using var loader = components.Loader(heldOut: false, Rank, DataParallelRanks, train.MicroBatch, options.Run.Seed,
+            reason => log.Warning("Skipped a document that does not decode: {Reason}", reason));
         using var optimizer = OptimizerFactory.AdamW(model, train);
         var schedule = new WarmupCosineSchedule(train.Lr, train.MinLr, train.WarmupSteps, train.Steps);
         var checkpoints = new CheckpointStore(run, options.Checkpoint.KeepLast);
@@ -42,8 +43,8 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
             options.Run.Name, parameters.Sum(p => p.numel()), options.Model.Layers, options.Model.Dim, model.TextVocabSize,
             device.type, components.Session.Threads, ConfigNaming.EnumValue(train.Precision));
         log.Information(
-            "{Steps} steps × {GlobalBatch} rows × {SeqLen} tokens ({Accumulation} micro-batches of {MicroBatch}); {TrainDocs:N0} training / {ValDocs:N0} validation documents; run directory {RunDir}",
-            train.Steps, train.GlobalBatch, options.Data.SeqLen, accumulation, train.MicroBatch, trainDocuments.Count, validationDocuments.Count, run.Root);
+            "{Steps} steps × {GlobalBatch} rows × {SeqLen} tokens ({Accumulation} micro-batches of {MicroBatch}); data {Source} ({ValidationFraction:P0} held out), {Workers} decode workers; run directory {RunDir}",
+            train.Steps, train.GlobalBatch, options.Data.SeqLen, accumulation, train.MicroBatch, options.Data.Source, options.Data.ValidationFraction, options.Data.DecodeWorkers, run.Root);
 
         using var metrics = new MetricsWriter(run.MetricsFile);
         model.train();
@@ -61,14 +62,21 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
                 group.LearningRate = lr;
             }
             optimizer.zero_grad();
+            // The step's loss is the mean over every predicted token of all its micro-batches; micro-batches hold
+            // different numbers of them (document ends and padding predict nothing), so each micro-batch's mean is
+            // weighted by its share of the step's tokens rather than by 1 / accumulation.
+            var micros = Enumerable.Range(0, accumulation).Select(_ => TokenBatchBuilder.Build(loader.Next().Rows, device)).ToList();
+            var predicted = micros.Select(PredictedTokens).ToList();
+            var stepPredicted = Math.Max(1, predicted.Sum());
             double stepLoss = 0;
             for (var micro = 0; micro < accumulation; micro++)
             {
                 using var scope = NewDisposeScope();
-                using var batch = loader.Next(device);
+                using var batch = micros[micro];
                 using var loss = model.Loss(batch.Inputs, batch.Targets, batch.Positions, batch.DocumentIds);
-                (loss.Total / accumulation).backward();
-                stepLoss += loss.Total.item<float>() / accumulation;
+                var share = (double)predicted[micro] / stepPredicted;
+                (loss.Total * share).backward();
+                stepLoss += loss.Total.item<float>() * share;
             }
             var gradNorm = train.GradClip > 0
                 ? nn.utils.clip_grad_norm_(parameters, train.GradClip)
@@ -79,8 +87,8 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
             firstLoss = step == 0 ? stepLoss : firstLoss;
             windowLossSum += stepLoss;
             windowSteps++;
-            var evaluate = train.EvalEvery > 0 && (done % train.EvalEvery == 0 || done == train.Steps);
-            double? validationNow = evaluate ? ValidationLoss(components, validationDocuments, options.Data.SeqLen, train) : null;
+            var evaluate = train.EvalEvery > 0 && options.Data.ValidationFraction > 0 && (done % train.EvalEvery == 0 || done == train.Steps);
+            double? validationNow = evaluate ? ValidationLoss(components, train, options.Run.Seed) : null;
             validationLoss = validationNow ?? validationLoss;
             if (done % train.LogEvery == 0 || done == train.Steps || step == 0 || evaluate)
             {
@@ -113,7 +121,7 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
             }
             if (options.Checkpoint.Every > 0 && done % options.Checkpoint.Every == 0 && done < train.Steps)
             {
-                lastCheckpoint = checkpoints.Save(model, optimizer, new CheckpointState(done, loader.Position, configHash, DateTimeOffset.UtcNow));
+                lastCheckpoint = checkpoints.Save(model, optimizer, new CheckpointState(done, loader.State, configHash, DateTimeOffset.UtcNow));
                 log.Information("Saved checkpoint {Checkpoint}", lastCheckpoint);
             }
         }
@@ -127,22 +135,20 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
         {
             finalLoss = windowLossSum / windowSteps;
         }
-        lastCheckpoint = checkpoints.Save(model, optimizer, new CheckpointState(step, loader.Position, configHash, DateTimeOffset.UtcNow));
+        lastCheckpoint = checkpoints.Save(model, optimizer, new CheckpointState(step, loader.State, configHash, DateTimeOffset.UtcNow));
         log.Information(
             "Finished {Steps} steps in {Elapsed}: loss {First:0.0000} → {Final:0.0000}; checkpoint {Checkpoint}",
             step, ProgressLine.Duration(clock.Elapsed), firstLoss, finalLoss, lastCheckpoint);
         return new TrainingResult(step, firstLoss, finalLoss, validationLoss, lastCheckpoint, stopped);
     }
 
+    private static long PredictedTokens(TokenBatch batch) => batch.Targets.ne(TokenBatchBuilder.IgnoreIndex).sum().item<long>();
+
     /// <summary>Mean loss over the first <c>eval_batches</c> batches of the held-out documents (same batches every time).</summary>
-    private static double? ValidationLoss(RunComponents components, IReadOnlyList<int> documents, int seqLen, Config.Options.TrainOptions train)
+    private static double ValidationLoss(RunComponents components, Config.Options.TrainOptions train, long seed)
     {
-        if (documents.Count == 0)
-        {
-            return null;
-        }
         var model = components.Model;
-        var loader = new PackedTokenLoader(components.Documents, components.Tokenizer, documents, seqLen, train.MicroBatch, seed: 0);
+        using var loader = components.Loader(heldOut: true, rank: 0, worldSize: 1, train.MicroBatch, seed);
         model.eval();
         try
         {
@@ -151,7 +157,7 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
             for (var i = 0; i < train.EvalBatches; i++)
             {
                 using var scope = NewDisposeScope();
-                using var batch = loader.Next(components.Session.Device);
+                using var batch = TokenBatchBuilder.Build(loader.Next().Rows, components.Session.Device);
                 using var loss = model.Loss(batch.Inputs, batch.Targets, batch.Positions, batch.DocumentIds);
                 sum += loss.Total.item<float>();
             }
@@ -161,16 +167,5 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
         {
             model.train();
         }
-    }
-
-    /// <summary>The last <paramref name="fraction"/> of document indices are held out for validation.</summary>
-    private static (IReadOnlyList<int> Train, IReadOnlyList<int> Validation) Split(int count, double fraction)
-    {
-        var validation = (int)Math.Ceiling(count * fraction);
-        if (count - validation < 1)
-        {
-            throw new ConfigException($"data.validation_fraction = {fraction} leaves no training documents out of {count}.");
-        }
-        return ([.. Enumerable.Range(0, count - validation)], [.. Enumerable.Range(count - validation, validation)]);
     }
 }

@@ -44,7 +44,7 @@ public static class SampleCommand
             var (runRoot, checkpointDirectory) = Locate(parse.GetValue(checkpoint)!);
             var run = RunDirectory.Open(runRoot);
             var config = ConfigLoader.Load(run.ConfigFile, []);
-            var components = RunComponents.Build(config.Options, run.ConfigFile);
+            var components = RunComponents.Build(config);
             var state = CheckpointStore.Load(checkpointDirectory, components.Model, optimizer: null);
             var tokenizer = components.Tokenizer;
             var text = parse.GetValue(prompt) ?? "";

@@ -47,6 +47,18 @@ public sealed class ShardedDataset
         }
     }
 
+    /// <summary>The row index within shard <paramref name="shard"/> at which each of its row groups starts.</summary>
+    public async Task<long[]> RowGroupStartsAsync(int shard)
+    {
+        await using var reader = await ParquetReader.CreateAsync(ShardPath(shard));
+        var starts = new long[reader.RowGroupCount];
+        for (var g = 1; g < starts.Length; g++)
+        {
+            starts[g] = starts[g - 1] + reader.RowGroups[g - 1].RowCount;
+        }
+        return starts;
+    }
+
     /// <summary>Every document of every shard, in storage order, with its shard index and row within the shard.</summary>
     public async IAsyncEnumerable<(int Shard, long Row, DocumentRecord Document)> ReadAllAsync(
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancel = default)

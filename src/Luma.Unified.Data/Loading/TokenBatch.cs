@@ -8,7 +8,7 @@ namespace Luma.Unified.Data.Loading;
 /// attention never crosses a document boundary, and <see cref="Positions"/> restarts at each document.
 /// </summary>
 /// <param name="Inputs">Token ids fed to the model.</param>
-/// <param name="Targets">The next token of each input position.</param>
+/// <param name="Targets">The next token of each input position, or -100 where there is none to predict.</param>
 /// <param name="Positions">Position of each token within its document (for rotary embeddings).</param>
 /// <param name="DocumentIds">Equal values mark tokens of the same document within a row.</param>
 /// <param name="Documents">Ids of the documents that contributed tokens (for logs and bad-batch reports).</param>
@@ -20,7 +20,7 @@ public sealed record TokenBatch(Tensor Inputs, Tensor Targets, Tensor Positions,
     /// <summary>Tokens per row.</summary>
     public long Length => Inputs.shape[1];
 
-    /// <summary>Tokens that contribute to the loss.</summary>
+    /// <summary>Positions in the batch (data and padding).</summary>
     public long TokenCount => Inputs.numel();
 
     /// <inheritdoc/>

@@ -7,4 +7,4 @@ namespace Luma.Unified.Training.Checkpointing;
 /// <param name="Loader">Where the training loader continues.</param>
 /// <param name="ConfigSha256">Fingerprint of the resolved config the run used.</param>
 /// <param name="SavedAt">Wall-clock time of the save.</param>
-public sealed record CheckpointState(int Step, LoaderPosition Loader, string ConfigSha256, DateTimeOffset SavedAt);
+public sealed record CheckpointState(int Step, LoaderState Loader, string ConfigSha256, DateTimeOffset SavedAt);

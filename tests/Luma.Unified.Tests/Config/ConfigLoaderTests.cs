@@ -100,6 +100,10 @@ public sealed class ConfigLoaderTests
     [InlineData("model.dim=", "model.dim: no value given: expected an integer between 8 and 65536.")]
     [InlineData("model={a: 1}", "model.a: unknown key.")]
     [InlineData("model.dim=[1, 2]", "model.dim: expected an integer between 8 and 65536, got a list.")]
+    [InlineData("data.paths=somewhere", "data.paths = 'somewhere': expected a list (each a string), e.g. [a, b].")]
+    [InlineData("data.weights=[1, heavy]", "data.weights[1] = 'heavy': expected a number.")]
+    [InlineData("data.weights=[1]", "data.weights = '[1]': weights has 1 entries but paths has 0")]
+    [InlineData("data.on_error=ignore", "data.on_error = 'ignore': expected one of fail, skip.")]
     public void EachKindOfBadValueGetsItsOwnMessage(string assignment, string expected)
     {
         var error = Assert.Throws<ConfigException>(() => ConfigLoader.Load(Repo.Config("tiny-text.yaml"), [assignment]));
@@ -141,16 +145,19 @@ public sealed class ConfigLoaderTests
     [Fact]
     public void TheResolvedYamlLoadsBackToTheSameOptions()
     {
-        var original = ConfigLoader.Load(Repo.Config("tiny-text.yaml"), ["train.precision=bf16-mixed", "model.norm_eps=1e-6"]);
+        var original = ConfigLoader.Load(Repo.Config("tiny-text.yaml"), ["train.precision=bf16-mixed", "model.norm_eps=1e-6", "data.paths=[a, b/c]", "data.weights=[0.25, 0.75]"]);
         using var temp = new TempDirectory();
         var path = temp.Combine("resolved.yaml");
         File.WriteAllText(path, original.ToYaml());
 
         var reloaded = ConfigLoader.Load(path, []);
 
-        Assert.Equal(original.Options, reloaded.Options);
         Assert.Equal(original.ToYaml(), reloaded.ToYaml());
+        Assert.Equal(original.Options.Model, reloaded.Options.Model);
+        Assert.Equal(original.Options.Train, reloaded.Options.Train);
         Assert.Contains("precision: bf16-mixed", original.ToYaml(), StringComparison.Ordinal);
         Assert.Contains("kv_heads: 2", original.ToYaml(), StringComparison.Ordinal);
+        Assert.Equal(["a", "b/c"], reloaded.Options.Data.Paths);
+        Assert.Equal([0.25, 0.75], reloaded.Options.Data.Weights);
     }
 }

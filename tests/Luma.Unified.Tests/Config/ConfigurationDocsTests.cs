@@ -17,7 +17,12 @@ public sealed class ConfigurationDocsTests
             var row = docs.Split('\n').FirstOrDefault(l => l.StartsWith($"| `{key}` |", StringComparison.Ordinal));
             Assert.True(row is not null, $"docs/configuration.md has no row for {key}");
             var parts = key.Split('.');
-            var value = ((ConfigScalar)((ConfigMapping)defaults.Get(parts[0])!).Get(parts[1])!).Text!;
+            var value = ((ConfigMapping)defaults.Get(parts[0])!).Get(parts[1]) switch
+            {
+                ConfigScalar scalar => scalar.Text!,
+                ConfigSequence sequence => $"[{string.Join(", ", sequence.Items.Cast<ConfigScalar>().Select(i => i.Text))}]",
+                var other => throw new InvalidOperationException($"{key}: unexpected {other}"),
+            };
             var documented = row!.Split('|')[2].Trim().Trim('`');
             Assert.True(double.TryParse(documented, System.Globalization.CultureInfo.InvariantCulture, out var number)
                 ? number == double.Parse(value, System.Globalization.CultureInfo.InvariantCulture)
