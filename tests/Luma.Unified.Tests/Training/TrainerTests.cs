@@ -45,6 +45,31 @@ public sealed class TrainerTests : TorchTest
     }
 
     [Fact]
+    public async Task TrainingReadsTheTextOfShardedDatasets()
+    {
+        using var temp = new TempDirectory();
+        await Luma.Unified.Data.Building.ShapesWorldBuilder.BuildAsync(temp.Combine("shapes"), 600, seed: 3,
+            new Luma.Unified.Data.Synthesis.ShapesWorldOptions { ImageSize = 16, VideoSize = 16, VideoFrames = 2, SampleRate = 4000 }, 1 << 20, 32);
+
+        var (result, run) = Train(temp, "data.source=shards", $"data.paths=[{temp.Combine("shapes")}]", "train.steps=80", "train.eval_every=80", "data.validation_fraction=0.1");
+
+        Assert.True(result.FinalLoss < 0.5 * result.FirstLoss, $"loss went {result.FirstLoss:0.000} → {result.FinalLoss:0.000}");
+        Assert.NotNull(result.FinalValidationLoss);
+        Assert.Contains("\"Source\":\"shards\"", File.ReadAllText(run.LogFile), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AMissingDatasetIsAConfigErrorNamingTheKey()
+    {
+        using var temp = new TempDirectory();
+
+        var error = Assert.Throws<Luma.Unified.Config.ConfigException>(() => Train(temp, "data.source=shards", "data.paths=[/no/such/dataset]"));
+
+        Assert.Contains("data.paths[0] = '/no/such/dataset'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("manifest.json is missing", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void GradientAccumulationMatchesOneLargeBatch()
     {
         using var oneBatch = new TempDirectory();
