@@ -57,30 +57,59 @@ public static class DataCommand
 
     private static Command Pack(TextWriter output, TextWriter error)
     {
-        var jsonl = new Option<string>("--jsonl") { Description = "JSONL manifest: one {\"id\", \"segments\": [...]} per line, media paths relative to it.", Required = true };
+        var jsonl = new Option<string?>("--jsonl") { Description = "JSONL manifest: one {\"id\", \"segments\": [...]} per line, media paths relative to it." };
+        var hf = new Option<string[]>("--hf") { Description = "Hugging Face datasets-style Parquet file(s): media as {bytes, path} structs, text as strings.", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = true };
+        var columns = new Option<string?>("--columns") { Description = "With --hf: columns that become segments, in order, e.g. image,text (default: all but the id column)." };
+        var idColumn = new Option<string>("--id-column") { Description = "With --hf: the column holding document ids (default id; FILE/ROW when absent).", DefaultValueFactory = _ => "id" };
         var outDirectory = new Option<string>("--out", "-o") { Description = "Directory to create the dataset in (must not hold one already).", Required = true };
         var shardMb = new Option<double>("--shard-mb") { Description = "Target shard size in MiB.", DefaultValueFactory = _ => 64 };
         var rowGroup = new Option<int>("--row-group") { Description = "Documents per Parquet row group.", DefaultValueFactory = _ => 256 };
         var workers = new Option<int>("--workers") { Description = "Threads decoding and checking media.", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var command = new Command("pack", "Pack documents listed in a JSONL manifest (text, PNG/JPEG images, WAV audio, PNG frame-strip video) into shards.");
-        foreach (var option in new Option[] { jsonl, outDirectory, shardMb, rowGroup, workers })
+        var command = new Command("pack", "Pack media and text you already have — a JSONL manifest of files, or HF-style Parquet — into verified shards.");
+        foreach (var option in new Option[] { jsonl, hf, columns, idColumn, outDirectory, shardMb, rowGroup, workers })
         {
             command.Options.Add(option);
         }
         command.SetAction(parse => CommandGuard.Run(error, () =>
         {
-            var (shardBytes, rows) = ((long)(parse.GetValue(shardMb) * Megabyte), parse.GetValue(rowGroup));
-            Require(shardBytes >= 1 && rows >= 1 && parse.GetValue(workers) >= 1, "--shard-mb, --row-group and --workers must be positive");
-            var manifestPath = parse.GetValue(jsonl)!;
-            var lines = File.Exists(manifestPath) ? File.ReadLines(manifestPath).Count(l => l.Trim().Length > 0) : 0;
-            var manifest = ConsoleProgress.RunAsync("pack", lines, error, progress =>
-                JsonlPacker.PackAsync(manifestPath, parse.GetValue(outDirectory)!, shardBytes, rows, parse.GetValue(workers), progress)).GetAwaiter().GetResult();
+            var (shardBytes, rows, threads) = ((long)(parse.GetValue(shardMb) * Megabyte), parse.GetValue(rowGroup), parse.GetValue(workers));
+            Require(shardBytes >= 1 && rows >= 1 && threads >= 1, "--shard-mb, --row-group and --workers must be positive");
+            var (manifestPath, parquet) = (parse.GetValue(jsonl), parse.GetValue(hf) ?? []);
+            Require(manifestPath is null != (parquet.Length == 0), "give either --jsonl FILE or --hf FILE...");
+            var destination = parse.GetValue(outDirectory)!;
+            var manifest = manifestPath is not null
+                ? ConsoleProgress.RunAsync("pack", CountLines(manifestPath), error, progress =>
+                    JsonlPacker.PackAsync(manifestPath, destination, shardBytes, rows, threads, progress)).GetAwaiter().GetResult()
+                : ConsoleProgress.RunAsync("pack", CountRows(parquet), error, progress =>
+                    HfParquetPacker.PackAsync(parquet, SplitColumns(parse.GetValue(columns)), parse.GetValue(idColumn)!, destination, shardBytes, rows, threads, progress)).GetAwaiter().GetResult();
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"packed {manifest.Documents} documents into {manifest.Shards.Count} shard(s), {manifest.Shards.Sum(s => s.Bytes) / (double)Megabyte:0.0} MiB"));
             return ExitCodes.Success;
         }));
         return command;
     }
+
+    private static long CountLines(string path) => File.Exists(path) ? File.ReadLines(path).Count(l => l.Trim().Length > 0) : 0;
+
+    // Only sizes the progress bar: a file that cannot be read counts 0 here and is reported by the packer.
+    private static long CountRows(IEnumerable<string> files) => files.Where(File.Exists).Sum(f =>
+    {
+        try
+        {
+            using var stream = File.OpenRead(f);
+            var reader = Parquet.ParquetReader.CreateAsync(stream).GetAwaiter().GetResult();
+            var rows = reader.RowGroups.Sum(g => g.RowCount);
+            reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            return rows;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return 0L;
+        }
+    });
+
+    private static string[] SplitColumns(string? columns) =>
+        columns is null ? [] : columns.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static Command Verify(TextWriter output, TextWriter error)
     {

@@ -8,13 +8,12 @@ namespace Luma.Unified.Data.Building;
 /// Packs documents described by a JSONL manifest into a dataset. Each line is
 /// <c>{"id": "...", "segments": [{"text": "..."}, {"image": "a.png"}, {"audio": "b.wav"}, {"video": "c.frames.png", "frames": 8, "fps": 8}]}</c>
 /// with media paths relative to the manifest. Media are decoded (in parallel) to check them and to fill in
-/// their metadata, then stored as the original bytes. Any bad line stops the pack with every problem of its
-/// batch listed by line number, and the half-written output is removed.
+/// their metadata, then stored as the original bytes (see <see cref="DatasetPacker"/> for errors).
 /// </summary>
 public static class JsonlPacker
 {
     /// <summary>Packs <paramref name="manifestPath"/> into <paramref name="outDirectory"/> using <paramref name="workers"/> decode threads.</summary>
-    public static async Task<DatasetManifest> PackAsync(
+    public static Task<DatasetManifest> PackAsync(
         string manifestPath, string outDirectory, long shardBytes, int rowGroupRows, int workers,
         IProgress<long>? progress = null, CancellationToken cancel = default)
     {
@@ -23,58 +22,11 @@ public static class JsonlPacker
             throw new FileNotFoundException($"{manifestPath}: manifest not found.");
         }
         var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(manifestPath))!;
-        var lines = File.ReadLines(manifestPath).Select((text, index) => (Number: index + 1, Text: text)).Where(l => l.Text.Trim().Length > 0);
-        var existed = Directory.Exists(outDirectory);
-        var writer = new DatasetWriter(outDirectory, shardBytes, rowGroupRows, $"luma data pack {Path.GetFileName(manifestPath)}");
-        try
-        {
-            foreach (var batch in lines.Chunk(rowGroupRows))
-            {
-                var documents = new DocumentRecord?[batch.Length];
-                var problems = new string?[batch.Length];
-                Parallel.For(0, batch.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, workers), CancellationToken = cancel }, i =>
-                {
-                    try
-                    {
-                        documents[i] = ParseLine(batch[i].Text, baseDirectory);
-                    }
-                    catch (InvalidDataException e)
-                    {
-                        problems[i] = $"{manifestPath} line {batch[i].Number}: {e.Message}";
-                    }
-                });
-                var bad = problems.Where(p => p is not null).ToList();
-                if (bad.Count > 0)
-                {
-                    throw new InvalidDataException(string.Join(Environment.NewLine, bad));
-                }
-                foreach (var (document, line) in documents.Zip(batch))
-                {
-                    try
-                    {
-                        await writer.AddAsync(document!, cancel);
-                    }
-                    catch (ArgumentException e)
-                    {
-                        throw new InvalidDataException($"{manifestPath} line {line.Number}: {e.Message}", e);
-                    }
-                }
-                progress?.Report(writer.Documents);
-            }
-            if (writer.Documents == 0)
-            {
-                throw new InvalidDataException($"{manifestPath}: no documents (the file has no non-empty lines).");
-            }
-            return await writer.CompleteAsync(cancel);
-        }
-        catch
-        {
-            if (!existed && Directory.Exists(outDirectory))
-            {
-                Directory.Delete(outDirectory, recursive: true);
-            }
-            throw;
-        }
+        var items = File.ReadLines(manifestPath)
+            .Select((text, index) => (Number: index + 1, Text: text))
+            .Where(l => l.Text.Trim().Length > 0)
+            .Select(l => new PackItem($"{manifestPath} line {l.Number}", () => ParseLine(l.Text, baseDirectory)));
+        return DatasetPacker.PackAsync(items, outDirectory, shardBytes, rowGroupRows, workers, $"luma data pack --jsonl {Path.GetFileName(manifestPath)}", progress, cancel);
     }
 
     /// <summary>One manifest line as a document, media decoded and described.</summary>
@@ -140,40 +92,14 @@ public static class JsonlPacker
                 throw new InvalidDataException($"{modality} file '{relative}' not found (looked for {path})");
             }
             var bytes = File.ReadAllBytes(path);
-            try
+            return modality switch
             {
-                return modality switch
-                {
-                    Segments.Image => Image(bytes, relative),
-                    Segments.Audio => Audio(bytes, relative),
-                    _ => Video(bytes, relative, segment),
-                };
-            }
-            catch (InvalidDataException e)
-            {
-                throw new InvalidDataException($"{relative}: {e.Message}");
-            }
+                Segments.Image => MediaSegments.Image(bytes, relative),
+                Segments.Audio => MediaSegments.Audio(bytes, relative),
+                _ => Video(bytes, relative, segment),
+            };
         }
         throw new InvalidDataException($"a segment needs one of \"text\", \"image\", \"audio\", \"video\"; got {segment.GetRawText()}");
-    }
-
-    private static SegmentRecord Image(byte[] bytes, string name)
-    {
-        var encoding = bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47]) ? "png"
-            : bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]) ? "jpeg"
-            : throw new InvalidDataException($"only PNG and JPEG images are supported ({name} is neither)");
-        var image = ImageCodec.Decode(bytes);
-        return Segments.EncodedImage(bytes, encoding, image.Width, image.Height);
-    }
-
-    private static SegmentRecord Audio(byte[] bytes, string name)
-    {
-        if (!bytes.AsSpan().StartsWith("RIFF"u8))
-        {
-            throw new InvalidDataException($"only WAV audio is supported in-process ({name} is not a RIFF/WAV file)");
-        }
-        var clip = WavCodec.Decode(bytes);
-        return new SegmentRecord { Modality = Segments.Audio, Data = bytes, Encoding = "wav", SampleRate = clip.SampleRate, DurationSeconds = clip.DurationSeconds };
     }
 
     private static SegmentRecord Video(byte[] bytes, string name, JsonElement segment)
@@ -183,17 +109,6 @@ public static class JsonlPacker
         {
             throw new InvalidDataException($"a {FrameStripCodec.Encoding} video needs \"frames\" and \"fps\" beside its path ({name})");
         }
-        var clip = FrameStripCodec.Decode(bytes, frames, fps);
-        return new SegmentRecord
-        {
-            Modality = Segments.Video,
-            Data = bytes,
-            Encoding = FrameStripCodec.Encoding,
-            Width = clip.Width,
-            Height = clip.Height,
-            Frames = frames,
-            Fps = fps,
-            DurationSeconds = clip.DurationSeconds,
-        };
+        return MediaSegments.FrameStrip(bytes, name, frames, fps);
     }
 }

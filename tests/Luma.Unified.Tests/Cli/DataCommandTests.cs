@@ -65,7 +65,21 @@ public sealed class DataCommandTests
         Assert.Contains("line 5: document 'bad' segment 0: audio file 'files/nope.wav' not found", failed.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void PackReadsHuggingFaceStyleParquet()
+    {
+        using var temp = new TempDirectory();
+        var fixture = Path.Combine(Repo.Root, "tests", "fixtures", "hf-parquet", "shapes.parquet");
+
+        var pack = LumaProcess.InProcess("data", "pack", "--hf", fixture, "--columns", "image,text,audio", "--out", temp.Combine("hf"));
+
+        Assert.Equal(ExitCodes.Success, pack.ExitCode);
+        Assert.Contains("packed 3 documents", pack.Output, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Success, LumaProcess.InProcess("data", "verify", temp.Combine("hf")).ExitCode);
+    }
+
     [Theory]
+    [InlineData(new[] { "data", "pack", "--out", "x" }, 2, "give either --jsonl FILE or --hf FILE...")]
     [InlineData(new[] { "data", "synth", "--out", "x", "--documents", "0" }, 2, "--documents must be at least 1")]
     [InlineData(new[] { "data", "synth" }, 2, "Option '--out' is required")]
     [InlineData(new[] { "data", "verify", "/no/such/dataset" }, 1, "manifest.json is missing")]
