@@ -6,7 +6,8 @@ namespace Luma.Unified.Data.Building;
 
 /// <summary>
 /// Packs documents described by a JSONL manifest into a dataset. Each line is
-/// <c>{"id": "...", "segments": [{"text": "..."}, {"image": "a.png"}, {"audio": "b.wav"}, {"video": "c.frames.png", "frames": 8, "fps": 8}]}</c>
+/// <c>{"id": "...", "segments": [{"text": "..."}, {"image": "a.png"}, {"audio": "b.wav"}, {"video": "c.mp4"}]}</c>
+/// (a PNG frame strip is a video too: <c>{"video": "c.frames.png", "frames": 8, "fps": 8}</c>)
 /// with media paths relative to the manifest. Media are decoded (in parallel) to check them and to fill in
 /// their metadata, then stored as the original bytes (see <see cref="DatasetPacker"/> for errors).
 /// </summary>
@@ -104,10 +105,14 @@ public static class JsonlPacker
 
     private static SegmentRecord Video(byte[] bytes, string name, JsonElement segment)
     {
-        if (!segment.TryGetProperty("frames", out var framesElement) || !framesElement.TryGetInt32(out var frames) ||
-            !segment.TryGetProperty("fps", out var fpsElement) || !fpsElement.TryGetDouble(out var fps))
+        var isStrip = segment.TryGetProperty("frames", out var framesElement);
+        if (!isStrip)
         {
-            throw new InvalidDataException($"a {FrameStripCodec.Encoding} video needs \"frames\" and \"fps\" beside its path ({name})");
+            return MediaSegments.Video(bytes, name);
+        }
+        if (!framesElement.TryGetInt32(out var frames) || !segment.TryGetProperty("fps", out var fpsElement) || !fpsElement.TryGetDouble(out var fps))
+        {
+            throw new InvalidDataException($"a {FrameStripCodec.Encoding} video needs integer \"frames\" and numeric \"fps\" beside its path ({name})");
         }
         return MediaSegments.FrameStrip(bytes, name, frames, fps);
     }

@@ -19,15 +19,31 @@ public static class MediaSegments
         return Segments.EncodedImage(bytes, encoding, image.Width, image.Height);
     }
 
-    /// <summary>A WAV clip.</summary>
+    /// <summary>An audio clip: WAV decoded in-process, anything else (FLAC, MP3, Ogg, …) through ffmpeg.</summary>
     public static SegmentRecord Audio(byte[] bytes, string name)
     {
-        if (!IsWav(bytes))
+        var (encoding, clip) = IsWav(bytes)
+            ? ("wav", Decode(name, () => WavCodec.Decode(bytes)))
+            : (Decode(name, () => FfmpegCodec.ContainerName(bytes)), Decode(name, () => FfmpegCodec.DecodeAudio(bytes)));
+        return new SegmentRecord { Modality = Segments.Audio, Data = bytes, Encoding = encoding, SampleRate = clip.SampleRate, DurationSeconds = clip.DurationSeconds };
+    }
+
+    /// <summary>A compressed video (MP4, WebM, …), decoded through ffmpeg to check it and read its size and frame count.</summary>
+    public static SegmentRecord Video(byte[] bytes, string name)
+    {
+        var encoding = Decode(name, () => FfmpegCodec.ContainerName(bytes));
+        var clip = Decode(name, () => FfmpegCodec.DecodeVideo(bytes));
+        return new SegmentRecord
         {
-            throw new InvalidDataException($"{name}: only WAV audio is supported in-process (not a RIFF/WAV file)");
-        }
-        var clip = Decode(name, () => WavCodec.Decode(bytes));
-        return new SegmentRecord { Modality = Segments.Audio, Data = bytes, Encoding = "wav", SampleRate = clip.SampleRate, DurationSeconds = clip.DurationSeconds };
+            Modality = Segments.Video,
+            Data = bytes,
+            Encoding = encoding,
+            Width = clip.Width,
+            Height = clip.Height,
+            Frames = clip.Frames.Count,
+            Fps = clip.Fps,
+            DurationSeconds = clip.DurationSeconds,
+        };
     }
 
     /// <summary>A video stored as a PNG frame strip of <paramref name="frames"/> frames.</summary>
@@ -47,11 +63,15 @@ public static class MediaSegments
         };
     }
 
-    /// <summary>Image or audio, recognised by the file's own signature (for sources that do not say which).</summary>
+    /// <summary>
+    /// Image, audio or video, recognised by the file's own signature (for sources that do not say which):
+    /// PNG/JPEG and WAV by their magic bytes, MP4 (<c>ftyp</c>) as video, and anything else as audio for ffmpeg.
+    /// </summary>
     public static SegmentRecord Sniff(byte[] bytes, string name) =>
         IsPng(bytes) || IsJpeg(bytes) ? Image(bytes, name)
         : IsWav(bytes) ? Audio(bytes, name)
-        : throw new InvalidDataException($"{name}: neither a PNG/JPEG image nor a WAV file");
+        : bytes.Length > 8 && bytes.AsSpan(4, 4).SequenceEqual("ftyp"u8) ? Video(bytes, name)
+        : Audio(bytes, name);
 
     private static bool IsPng(byte[] bytes) => bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47]);
 

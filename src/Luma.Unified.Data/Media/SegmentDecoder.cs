@@ -3,7 +3,8 @@ using Luma.Unified.Data.Format;
 namespace Luma.Unified.Data.Media;
 
 /// <summary>
-/// Decodes a stored segment by its encoding and checks it against its metadata. Every failure is an
+/// Decodes a stored segment by its encoding and checks it against its metadata: PNG, JPEG, WAV and PNG frame
+/// strips in-process, compressed video and audio containers through ffmpeg. Every failure is an
 /// <see cref="InvalidDataException"/> whose message says what is wrong; callers add shard and row.
 /// </summary>
 public static class SegmentDecoder
@@ -24,9 +25,14 @@ public static class SegmentDecoder
         {
             "png" or "jpeg" => CheckImage(segment, ImageCodec.Decode(segment.Data)),
             "wav" => CheckAudio(segment, WavCodec.Decode(segment.Data)),
-            FrameStripCodec.Encoding => CheckVideo(segment),
+            FrameStripCodec.Encoding => CheckVideo(segment, FrameStripCodec.Decode(segment.Data,
+                segment.Frames ?? throw new InvalidDataException("video segment without a frame count"),
+                segment.Fps ?? throw new InvalidDataException("video segment without fps"))),
             null => throw new InvalidDataException($"{segment.Modality} segment without an encoding"),
-            _ => throw new InvalidDataException($"no decoder for encoding '{segment.Encoding}' (built in: png, jpeg, wav, {FrameStripCodec.Encoding})"),
+            // Anything else is a compressed container (MP4, FLAC, …): ffmpeg decodes it.
+            _ when segment.Modality == Segments.Video => CheckVideo(segment, FfmpegCodec.DecodeVideo(segment.Data)),
+            _ when segment.Modality == Segments.Audio => CheckAudio(segment, FfmpegCodec.DecodeAudio(segment.Data)),
+            _ => throw new InvalidDataException($"no decoder for {segment.Modality} encoded as '{segment.Encoding}' (images: png, jpeg)"),
         };
     }
 
@@ -52,13 +58,15 @@ public static class SegmentDecoder
         return new DecodedMedia(Audio: clip);
     }
 
-    private static DecodedMedia CheckVideo(SegmentRecord segment)
+    private static DecodedMedia CheckVideo(SegmentRecord segment, VideoClip clip)
     {
-        var frames = segment.Frames ?? throw new InvalidDataException("video segment without a frame count");
-        var clip = FrameStripCodec.Decode(segment.Data!, frames, segment.Fps ?? throw new InvalidDataException("video segment without fps"));
         if ((segment.Width is { } w && w != clip.Width) || (segment.Height is { } h && h != clip.Height))
         {
             throw new InvalidDataException($"video frames are {clip.Width}×{clip.Height} but its metadata says {segment.Width}×{segment.Height}");
+        }
+        if (segment.Frames is { } frames && frames != clip.Frames.Count)
+        {
+            throw new InvalidDataException($"video has {clip.Frames.Count} frames but its metadata says {frames}");
         }
         return new DecodedMedia(Video: clip);
     }
