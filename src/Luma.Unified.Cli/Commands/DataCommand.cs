@@ -19,6 +19,7 @@ public static class DataCommand
         command.Subcommands.Add(Pack(output, error));
         command.Subcommands.Add(Verify(output, error));
         command.Subcommands.Add(Inspect(output, error));
+        command.Subcommands.Add(Bench(output, error));
         return command;
     }
 
@@ -146,7 +147,7 @@ public static class DataCommand
         {
             var dataset = ShardedDataset.Open(parse.GetValue(directory)!);
             var count = parse.GetValue(rows);
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Interactive = InteractionSupport.No });
+            var console = Tables(output);
             console.Write(Overview(dataset.Manifest));
             console.Write(Modalities(dataset.Manifest));
             console.Write(Rows(DatasetInspector.SampleAsync(dataset, count).GetAwaiter().GetResult()));
@@ -159,6 +160,66 @@ public static class DataCommand
         }));
         return command;
     }
+
+    private static Command Bench(TextWriter output, TextWriter error)
+    {
+        var documents = new Option<int>("--documents") { Description = "Documents per synthetic dataset.", DefaultValueFactory = _ => 2048 };
+        var imageSize = new Option<int>("--image-size") { Description = "Side of the PNG images.", DefaultValueFactory = _ => 256 };
+        var workers = new Option<string>("--workers") { Description = "Decode worker counts to measure, comma-separated.", DefaultValueFactory = _ => "1,2" };
+        var workDirectory = new Option<string?>("--work-dir") { Description = "Where to build (or reuse) the benchmark datasets (default: a temporary folder, removed after)." };
+        var json = new Option<string?>("--json") { Description = "Also write the results to this JSON file." };
+        var command = new Command("bench", "Measure the loader: rows/s and MB/s for reading + decoding + packing image and audio documents.");
+        foreach (var option in new Option[] { documents, imageSize, workers, workDirectory, json })
+        {
+            command.Options.Add(option);
+        }
+        command.SetAction(parse => CommandGuard.Run(error, () =>
+        {
+            var counts = (parse.GetValue(workers) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(w => int.TryParse(w, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new UsageException($"--workers: '{w}' is not a positive integer")).ToList();
+            Require(counts.Count > 0 && parse.GetValue(documents) >= 8 && parse.GetValue(imageSize) is >= 16 and <= 2048, "--documents ≥ 8, --image-size 16–2048 and at least one worker count");
+            var directory = parse.GetValue(workDirectory) ?? Path.Combine(Path.GetTempPath(), $"luma-data-bench-{Guid.NewGuid():N}");
+            try
+            {
+                var results = LoaderBenchmark.RunAsync(directory, parse.GetValue(documents), parse.GetValue(imageSize), new Modalities.Text.ByteTokenizer(), counts,
+                    r => error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bench: {r.Kind} with {r.Workers} worker(s): {r.DocumentsPerSecond:0} rows/s"))).GetAwaiter().GetResult();
+                var table = new Table().Title("loader throughput (read + decode + pack)")
+                    .AddColumns("kind", "workers", "rows", "rows/s", "MiB/s", "positions/row", "positions/s");
+                foreach (var r in results)
+                {
+                    table.AddRow(r.Kind, N(r.Workers), N(r.Documents), F(r.DocumentsPerSecond), F(r.MegabytesPerSecond, "0.00"), F(r.PositionsPerDocument), F(r.PositionsPerSecond));
+                }
+                Tables(output).Write(table);
+                if (parse.GetValue(json) is { } path)
+                {
+                    File.WriteAllText(path, System.Text.Json.JsonSerializer.Serialize(results.Select(r => new
+                    {
+                        kind = r.Kind, workers = r.Workers, rows = r.Documents, seconds = r.Seconds, rows_per_s = r.DocumentsPerSecond,
+                        mib_per_s = r.MegabytesPerSecond, positions_per_row = r.PositionsPerDocument, positions_per_s = r.PositionsPerSecond,
+                    }), new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+                }
+            }
+            finally
+            {
+                if (parse.GetValue(workDirectory) is null && Directory.Exists(directory))
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+            }
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    // Tables go to the command's output writer at a fixed width, so redirected output is not cut to 80 columns.
+    private static IAnsiConsole Tables(TextWriter output)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Interactive = InteractionSupport.No });
+        console.Profile.Width = 120;
+        return console;
+    }
+
+    private static string F(double value, string format = "0") => value.ToString(format, CultureInfo.InvariantCulture);
 
     private static Table Overview(DatasetManifest manifest)
     {

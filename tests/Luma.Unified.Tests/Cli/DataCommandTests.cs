@@ -78,6 +78,27 @@ public sealed class DataCommandTests
         Assert.Equal(ExitCodes.Success, LumaProcess.InProcess("data", "verify", temp.Combine("hf")).ExitCode);
     }
 
+    [Fact]
+    public void BenchReportsThroughputForImagesAndAudioPerWorkerCount()
+    {
+        using var temp = new TempDirectory();
+
+        var bench = LumaProcess.InProcess("data", "bench", "--documents", "64", "--image-size", "64", "--workers", "1,2", "--json", temp.Combine("bench.json"));
+
+        Assert.Equal(ExitCodes.Success, bench.ExitCode);
+        Assert.Contains("loader throughput", bench.Output, StringComparison.Ordinal);
+        var results = System.Text.Json.JsonDocument.Parse(File.ReadAllText(temp.Combine("bench.json"))).RootElement.EnumerateArray().ToList();
+        Assert.Equal([("image", 1), ("image", 2), ("audio", 1), ("audio", 2)], results.Select(r => (r.GetProperty("kind").GetString(), r.GetProperty("workers").GetInt32())));
+        Assert.All(results, r =>
+        {
+            Assert.Equal(64, r.GetProperty("rows").GetInt64());
+            Assert.True(r.GetProperty("rows_per_s").GetDouble() > 0);
+            Assert.True(r.GetProperty("mib_per_s").GetDouble() > 0);
+        });
+        // 64×64 images in 16-pixel patches: 16 positions, plus the caption's bytes.
+        Assert.InRange(results[0].GetProperty("positions_per_row").GetDouble(), 16 + 20, 16 + 60);
+    }
+
     [Theory]
     [InlineData(new[] { "data", "pack", "--out", "x" }, 2, "give either --jsonl FILE or --hf FILE...")]
     [InlineData(new[] { "data", "synth", "--out", "x", "--documents", "0" }, 2, "--documents must be at least 1")]
