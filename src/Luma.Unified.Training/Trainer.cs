@@ -104,6 +104,8 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
                     ["tokens_per_s"] = tokensPerSecond,
                     ["tokens_seen"] = tokensPerStep * done,
                     ["elapsed_s"] = clock.Elapsed.TotalSeconds,
+                    ["data_wait_s"] = loader.WaitTime.TotalSeconds,
+                    ["skipped_documents"] = loader.SkippedDocuments,
                 };
                 if (validationNow is { } v)
                 {
@@ -137,8 +139,8 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
         }
         lastCheckpoint = checkpoints.Save(model, optimizer, new CheckpointState(step, loader.State, configHash, DateTimeOffset.UtcNow));
         log.Information(
-            "Finished {Steps} steps in {Elapsed}: loss {First:0.0000} → {Final:0.0000}; checkpoint {Checkpoint}",
-            step, ProgressLine.Duration(clock.Elapsed), firstLoss, finalLoss, lastCheckpoint);
+            "Finished {Steps} steps in {Elapsed}: loss {First:0.0000} → {Final:0.0000}; waited {DataWait:0.0} s for data; {Skipped} undecodable documents skipped; checkpoint {Checkpoint}",
+            step, ProgressLine.Duration(clock.Elapsed), firstLoss, finalLoss, loader.WaitTime.TotalSeconds, loader.SkippedDocuments, lastCheckpoint);
         return new TrainingResult(step, firstLoss, finalLoss, validationLoss, lastCheckpoint, stopped);
     }
 

@@ -38,6 +38,8 @@ public sealed class TrainerTests : TorchTest
             Assert.True(m.GetProperty("loss").GetDouble() > 0);
             Assert.True(m.GetProperty("lr").GetDouble() > 0);
             Assert.True(m.GetProperty("tokens_per_s").GetDouble() > 0);
+            Assert.True(m.GetProperty("data_wait_s").GetDouble() >= 0);
+            Assert.Equal(0, m.GetProperty("skipped_documents").GetInt64());
         });
         Assert.Equal(2, metrics.Count(m => m.TryGetProperty("val_loss", out _)));
         // Checkpoints at 60 and 120 and the final one at 150; keep_last = 2 leaves the newest two.

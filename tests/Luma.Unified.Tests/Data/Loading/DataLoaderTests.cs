@@ -40,6 +40,30 @@ public sealed class DataLoaderTests(SmallDatasetFixture data) : TorchTest, IClas
         Assert.True(saved.Segment > 0 || saved.TokenOffset > 0 || saved.Source.Draws > 0);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void EachRankOfTwoResumesItsOwnStreamExactly(int rank)
+    {
+        using var uninterrupted = Loader(rank: rank, world: 2);
+        for (var i = 0; i < 5; i++)
+        {
+            uninterrupted.Next();
+        }
+        var saved = uninterrupted.State;
+        var expected = Enumerable.Range(0, 8).Select(_ => Fingerprint(uninterrupted.Next())).ToList();
+
+        using var resumed = Loader(rank: rank, world: 2);
+        resumed.Restore(saved);
+
+        Assert.Equal(expected, Enumerable.Range(0, 8).Select(_ => Fingerprint(resumed.Next())));
+        using var other = Loader(rank: 1 - rank, world: 2);
+        var otherIds = Enumerable.Range(0, 5).SelectMany(_ => other.Next().Rows).SelectMany(r => r.DocumentIds).ToHashSet();
+        using var mine = Loader(rank: rank, world: 2);
+        var myIds = Enumerable.Range(0, 5).SelectMany(_ => mine.Next().Rows).SelectMany(r => r.DocumentIds).ToHashSet();
+        Assert.Empty(myIds.Intersect(otherIds));
+    }
+
     [Fact]
     public void TheDecodeWorkerCountDoesNotChangeTheData()
     {
