@@ -8,13 +8,17 @@ public static class NameSuggestions
     {
         // Two edits, or a third of the name for long names: catches "dimm", "lr_rate" -> "lr" is left alone.
         var budget = Math.Max(2, name.Length / 3);
-        return candidates
+        var list = candidates.ToList();
+        return list
             .Select(c => (Candidate: c, Distance: EditDistance(name, c)))
             .Where(x => x.Distance <= budget)
             .OrderBy(x => x.Distance)
             .ThenBy(x => x.Candidate, StringComparer.Ordinal)
             .Select(x => x.Candidate)
-            .FirstOrDefault();
+            .FirstOrDefault()
+            // A shortened name ("o200k" for "o200k_base") is far in edits but plainly meant.
+            ?? list.Where(c => name.Length >= 3 && c.StartsWith(name, StringComparison.OrdinalIgnoreCase))
+                .OrderBy(c => c.Length).ThenBy(c => c, StringComparer.Ordinal).FirstOrDefault();
     }
 
     /// <summary>Levenshtein distance, case-insensitive.</summary>

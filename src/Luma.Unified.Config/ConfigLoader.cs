@@ -2,11 +2,22 @@ using Luma.Unified.Config.Options;
 
 namespace Luma.Unified.Config;
 
-/// <summary>A configuration as loaded: the typed options and the text of the file they came from.</summary>
-public sealed record LoadedConfig(LumaConfig Options, string SourcePath)
+/// <summary>A configuration as loaded: the typed options, the file they came from, and where each value was set.</summary>
+public sealed record LoadedConfig(LumaConfig Options, string SourcePath, ConfigMapping Tree)
 {
     /// <summary>The fully resolved configuration as YAML (defaults and overrides applied).</summary>
     public string ToYaml() => ConfigWriter.ToYaml(Options);
+
+    /// <summary>Where <paramref name="dottedKey"/> was set ("file:line" or "--set ..."), or the file when it kept its default.</summary>
+    public string SourceOf(string dottedKey)
+    {
+        ConfigNode? node = Tree;
+        foreach (var part in dottedKey.Split('.'))
+        {
+            node = (node as ConfigMapping)?.Get(part);
+        }
+        return node?.Source ?? SourcePath;
+    }
 }
 
 /// <summary>Loads a YAML config file, applies <c>--set key=value</c> overrides, binds and validates.</summary>
@@ -32,7 +43,7 @@ public static class ConfigLoader
         {
             ApplyOverride(tree, assignment);
         }
-        return new LoadedConfig(ConfigBinder.Bind<LumaConfig>(tree), path ?? "defaults");
+        return new LoadedConfig(ConfigBinder.Bind<LumaConfig>(tree), path ?? "defaults", tree);
     }
 
     /// <summary>Sets the dotted key of "<c>a.b.c=value</c>" in <paramref name="tree"/>, creating sections as needed.</summary>

@@ -23,7 +23,9 @@ public static class BuiltInComponents
     /// <summary>Tokenizers by name.</summary>
     public static Registry<ITokenizer, DataOptions> Tokenizers { get; } =
         new Registry<ITokenizer, DataOptions>("tokenizer")
-            .Register("byte", _ => new ByteTokenizer());
+            .Register("byte", _ => new ByteTokenizer())
+            .Register("o200k_base", _ => new TiktokenEncoding("o200k_base"))
+            .Register("cl100k_base", _ => new TiktokenEncoding("cl100k_base"));
 
     /// <summary>Document sources by name: each yields this rank's streams, mixed by weight.</summary>
     public static Registry<IReadOnlyList<WeightedStream>, DocumentSourceContext> DocumentSources { get; } =

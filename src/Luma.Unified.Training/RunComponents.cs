@@ -21,7 +21,7 @@ public sealed record RunComponents(LoadedConfig Config, ITokenizer Tokenizer, Un
     {
         var options = config.Options;
         var session = TorchRuntime.Start(options.Run.Device, options.Run.Threads);
-        var tokenizer = Resolve(BuiltInComponents.Tokenizers, options.Data.Tokenizer, "data.tokenizer", config.SourcePath, options.Data);
+        var tokenizer = Resolve(BuiltInComponents.Tokenizers, options.Data.Tokenizer, "data.tokenizer", config.SourceOf("data.tokenizer"), options.Data);
         manual_seed(options.Run.Seed);
         var precision = new ComputePrecision(options.Train.Precision == Precision.Bf16Mixed ? ScalarType.BFloat16 : ScalarType.Float32);
         var model = new UnifiedModel(options.Model, tokenizer.VocabSize, precision);
@@ -37,8 +37,8 @@ public sealed record RunComponents(LoadedConfig Config, ITokenizer Tokenizer, Un
     {
         var data = Config.Options.Data;
         var include = DocumentFilter.HoldOut(data.ValidationFraction, heldOut);
-        var context = new DocumentSourceContext(data, seed, rank, worldSize, include, Config.SourcePath);
-        var streams = Resolve(BuiltInComponents.DocumentSources, data.Source, "data.source", Config.SourcePath, context);
+        var context = new DocumentSourceContext(data, seed, rank, worldSize, include, Config.SourceOf("data.paths"));
+        var streams = Resolve(BuiltInComponents.DocumentSources, data.Source, "data.source", Config.SourceOf("data.source"), context);
         var mixer = new DocumentMixer([.. streams.Select(s => s.Stream)], [.. streams.Select(s => s.Weight)], seed);
         // The text model reads the text of every document; media positions arrive with the multimodal model.
         var encoder = new DocumentEncoder(Tokenizer, new MediaGeometry(), includeMedia: false);

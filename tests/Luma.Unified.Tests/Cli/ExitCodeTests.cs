@@ -61,6 +61,17 @@ public sealed class ExitCodeTests
     }
 
     [Fact]
+    public void AnUnknownTokenizerIsAConfigErrorWithASuggestion()
+    {
+        using var temp = new TempDirectory();
+
+        var outcome = LumaProcess.InProcess("train", "--config", Repo.Config("tiny-text.yaml"), "--set", "data.tokenizer=o200k", "--run-dir", temp.Combine("run"));
+
+        Assert.Equal(ExitCodes.UsageError, outcome.ExitCode);
+        Assert.Contains("data.tokenizer = 'o200k': unknown tokenizer 'o200k'. Did you mean 'o200k_base'? Known: byte, cl100k_base, o200k_base.", outcome.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TrainingIntoARunDirectoryWithCheckpointsIsRefused()
     {
         using var temp = new TempDirectory();
