@@ -16,6 +16,12 @@ public static class ConfigBinder
     /// <summary>Binds <paramref name="tree"/> onto a fresh <typeparamref name="T"/> (defaults from its initializers).</summary>
     public static T Bind<T>(ConfigMapping tree) where T : class, new() => (T)BindObject(typeof(T), tree, "");
 
+    /// <summary>
+    /// Binds a section onto a fresh <paramref name="type"/> (a plugin's options record); errors name keys under
+    /// <paramref name="path"/> (e.g. <c>modalities.options.sensor.</c>).
+    /// </summary>
+    public static object BindSection(Type type, ConfigMapping section, string path) => BindObject(type, section, path);
+
     /// <summary>The option properties of <paramref name="type"/>, with their YAML keys, in declaration order.</summary>
     public static IEnumerable<(string Key, PropertyInfo Property)> Properties(Type type) =>
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
@@ -77,6 +83,11 @@ public static class ConfigBinder
     private static object? Convert(PropertyInfo property, ConfigNode node, string dotted)
     {
         var type = property.PropertyType;
+        if (type == typeof(ConfigMapping))
+        {
+            // A raw section: bound later by whoever owns its schema (a plugin's options record).
+            return node as ConfigMapping ?? throw ConfigException.At(node.Source, dotted, Describe(node), "expected a section (a mapping of keys).");
+        }
         if (IsSection(type))
         {
             return node is ConfigMapping mapping
@@ -171,7 +182,8 @@ public static class ConfigBinder
         };
     }
 
-    private static bool IsSection(Type type) => type.IsClass && type != typeof(string) && ListElementType(type) is null;
+    private static bool IsSection(Type type) =>
+        type.IsClass && type != typeof(string) && type != typeof(ConfigMapping) && ListElementType(type) is null;
 
     private static string Describe(ConfigNode node) => node is ConfigScalar s ? s.Text ?? "" : node.GetType().Name;
 

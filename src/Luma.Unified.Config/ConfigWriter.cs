@@ -24,8 +24,18 @@ public static class ConfigWriter
         // Lower-case exponent ("1e-05"): the YAML 1.2 float form other tools read back as a number.
         double d => new YamlScalarNode(d.ToString("R", CultureInfo.InvariantCulture).Replace("E", "e", StringComparison.Ordinal)),
         IFormattable f => new YamlScalarNode(f.ToString(null, CultureInfo.InvariantCulture)),
+        ConfigNode raw => Raw(raw),
         System.Collections.IEnumerable items => new YamlSequenceNode(items.Cast<object>().Select(ToNode)) { Style = YamlDotNet.Core.Events.SequenceStyle.Flow },
         _ => Mapping(value),
+    };
+
+    // A raw section is written back as it was read.
+    private static YamlNode Raw(ConfigNode node) => node switch
+    {
+        ConfigScalar scalar => new YamlScalarNode(scalar.Text),
+        ConfigSequence sequence => new YamlSequenceNode(sequence.Items.Select(Raw)) { Style = YamlDotNet.Core.Events.SequenceStyle.Flow },
+        ConfigMapping mapping => new YamlMappingNode(mapping.Entries.Select(e => new KeyValuePair<YamlNode, YamlNode>(new YamlScalarNode(e.Key), Raw(e.Value)))),
+        _ => throw new ArgumentException($"unknown config node {node.GetType().Name}", nameof(node)),
     };
 
     private static YamlMappingNode Mapping(object section)

@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 namespace Luma.Unified.Training;
 
 /// <summary>The parts a config assembles, shared by training, sampling and evaluation.</summary>
-public sealed record RunComponents(LoadedConfig Config, ITokenizer Tokenizer, UnifiedModel Model, TorchSession Session)
+public sealed record RunComponents(LoadedConfig Config, ITokenizer Tokenizer, IReadOnlyList<IModality> Modalities, UnifiedModel Model, TorchSession Session)
 {
     /// <summary>
     /// Resolves the tokenizer (a bad name is a <see cref="ConfigException"/> naming its key), seeds torch,
@@ -22,11 +22,12 @@ public sealed record RunComponents(LoadedConfig Config, ITokenizer Tokenizer, Un
         var options = config.Options;
         var session = TorchRuntime.Start(options.Run.Device, options.Run.Threads);
         var tokenizer = Resolve(BuiltInComponents.Tokenizers, options.Data.Tokenizer, "data.tokenizer", config.SourceOf("data.tokenizer"), options.Data);
+        var modalities = ModalitySet.Build(config, tokenizer);
         manual_seed(options.Run.Seed);
         var precision = new ComputePrecision(options.Train.Precision == Precision.Bf16Mixed ? ScalarType.BFloat16 : ScalarType.Float32);
         var model = new UnifiedModel(options.Model, tokenizer.VocabSize, precision);
         model.to(session.Device);
-        return new RunComponents(config, tokenizer, model, session);
+        return new RunComponents(config, tokenizer, modalities, model, session);
     }
 
     /// <summary>

@@ -15,4 +15,6 @@ public sealed record LumaConfig
     public TrainOptions Train { get; init; } = new();
 
     public CheckpointOptions Checkpoint { get; init; } = new();
+
+    public ModalitiesOptions Modalities { get; init; } = new();
 }

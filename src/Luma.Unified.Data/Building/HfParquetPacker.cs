@@ -1,4 +1,5 @@
 using System.Globalization;
+using Luma.Unified.Abstractions;
 using Luma.Unified.Data.Format;
 using Parquet;
 using Parquet.Serialization;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Luma.Unified.Abstractions;
 using Luma.Unified.Data.Format;
 using Luma.Unified.Data.Media;
 

@@ -1,3 +1,4 @@
+using Luma.Unified.Abstractions;
 using Luma.Unified.Data.Format;
 using Luma.Unified.Data.Media;
 

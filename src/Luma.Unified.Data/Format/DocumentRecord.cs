@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Luma.Unified.Abstractions;
 
 namespace Luma.Unified.Data.Format;
 

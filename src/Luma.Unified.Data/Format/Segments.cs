@@ -1,3 +1,4 @@
+using Luma.Unified.Abstractions;
 using Luma.Unified.Data.Media;
 
 namespace Luma.Unified.Data.Format;

@@ -1,3 +1,4 @@
+using Luma.Unified.Abstractions;
 using Luma.Unified.Data.Format;
 
 namespace Luma.Unified.Data.Media;

@@ -21,6 +21,7 @@ public sealed class ConfigurationDocsTests
             {
                 ConfigScalar scalar => scalar.Text!,
                 ConfigSequence sequence => $"[{string.Join(", ", sequence.Items.Cast<ConfigScalar>().Select(i => i.Text))}]",
+                ConfigMapping { Entries.Count: 0 } => "{}",
                 var other => throw new InvalidOperationException($"{key}: unexpected {other}"),
             };
             var documented = row!.Split('|')[2].Trim().Trim('`');

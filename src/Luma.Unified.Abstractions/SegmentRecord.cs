@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Luma.Unified.Data.Format;
+namespace Luma.Unified.Abstractions;
 
 /// <summary>
 /// One segment of a stored document: a modality name plus its payload. Text segments carry <see cref="Text"/>;
