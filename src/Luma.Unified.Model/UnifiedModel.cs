@@ -1,3 +1,4 @@
+using Luma.Unified.Abstractions;
 using Luma.Unified.Backbone;
 using Luma.Unified.Backbone.Attention;
 using Luma.Unified.Config.Options;
@@ -8,39 +9,38 @@ using static TorchSharp.torch;
 
 namespace Luma.Unified.Model;
 
-// Shapes: b = batch, n = sequence length, d = model width, v = text vocabulary.
+// Shapes: b = batch, n = sequence length, d = model width, v = shared token vocabulary (all autoregressive modalities).
 
 /// <summary>
-/// One transformer for every modality. Today's inputs are text tokens: embedded, run through the shared
-/// <see cref="TransformerBackbone"/>, and read out by the autoregressive head. Other modalities enter the same
-/// sequence through their own input projections and leave through their own heads.
+/// One transformer for every modality. Tokens of every autoregressive modality (text, plugin modalities) share
+/// one embedding table and one autoregressive head over the shared vocabulary (<see cref="VocabularyLayout"/>),
+/// and run through the shared <see cref="TransformerBackbone"/>; each modality's loss is reported on its own.
+/// Continuous modalities enter the same sequence through their own input projections and leave through their own heads.
 /// </summary>
 public sealed class UnifiedModel : nn.Module
 {
-    /// <summary>The name text's loss is reported under.</summary>
-    public const string TextModality = "text";
-
-    private readonly Embedding textEmbedding;
+    private readonly Embedding tokenEmbedding;
     private readonly TransformerBackbone backbone;
-    private readonly AutoregressiveHead textHead;
+    private readonly AutoregressiveHead tokenHead;
 
-    public UnifiedModel(ModelOptions options, int textVocabSize, ComputePrecision precision) : base(nameof(UnifiedModel))
+    public UnifiedModel(ModelOptions options, VocabularyLayout vocabulary, ComputePrecision precision) : base(nameof(UnifiedModel))
     {
+        Vocabulary = vocabulary;
         var shape = new BackboneShape(
             options.Dim, options.Layers, options.Heads, options.KvHeads, options.ResolvedMlpHidden,
             options.RopeTheta, options.NormEps, options.Dropout, options.MaxSeqLen);
-        textEmbedding = nn.Embedding(textVocabSize, options.Dim);
-        nn.init.normal_(textEmbedding.weight!, 0, 0.02);
+        tokenEmbedding = nn.Embedding(vocabulary.Size, options.Dim);
+        nn.init.normal_(tokenEmbedding.weight!, 0, 0.02);
         backbone = new TransformerBackbone(shape, precision);
-        textHead = new AutoregressiveHead(options.Dim, textVocabSize, precision);
+        tokenHead = new AutoregressiveHead(options.Dim, vocabulary.Size, precision);
         RegisterComponents();
     }
 
     /// <summary>The shared backbone (shape, precision, caches).</summary>
     public TransformerBackbone Backbone => backbone;
 
-    /// <summary>Size of the text vocabulary.</summary>
-    public int TextVocabSize => textHead.VocabSize;
+    /// <summary>The shared token vocabulary: which ids belong to which modality.</summary>
+    public VocabularyLayout Vocabulary { get; }
 
     /// <summary>
     /// tokens <c>[b, n]</c> → next-token logits <c>[b, n, v]</c> fp32.
@@ -52,23 +52,35 @@ public sealed class UnifiedModel : nn.Module
     public Tensor Logits(Tensor tokens, Tensor positions, Tensor? mask = null, KvCache? cache = null)
     {
         using var scope = NewDisposeScope();
-        var hidden = backbone.Forward(textEmbedding.forward(tokens), positions, mask, cache);
-        return textHead.forward(hidden).MoveToOuterDisposeScope();
+        var hidden = backbone.Forward(tokenEmbedding.forward(tokens), positions, mask, cache);
+        return tokenHead.forward(hidden).MoveToOuterDisposeScope();
     }
 
     /// <summary>
-    /// The training loss of a packed batch: attention is causal and stays inside each document.
-    /// All tensors are <c>[b, n]</c>.
+    /// The training loss of a packed batch: attention is causal and stays inside each document. All tensors are
+    /// <c>[b, n]</c>; targets of -100 do not count. The total is the mean over every predicted token; each part is
+    /// the mean over the tokens of one modality (by the block its target id falls in), for modalities present.
     /// </summary>
     public LossBreakdown Loss(Tensor inputs, Tensor targets, Tensor positions, Tensor documentIds)
     {
         using var scope = NewDisposeScope();
         var mask = AttentionMasks.CausalWithinDocuments(documentIds);
-        var text = AutoregressiveHead.Loss(Logits(inputs, positions, mask), targets);
-        var total = text.alias();
-        return new LossBreakdown(
-            total.MoveToOuterDisposeScope(),
-            new Dictionary<string, Tensor> { [TextModality] = text.detach().MoveToOuterDisposeScope() });
+        var logits = Logits(inputs, positions, mask);
+        var flatTargets = targets.reshape(-1);
+        var perToken = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[^1]), flatTargets, ignore_index: -100, reduction: nn.Reduction.None);
+        var counted = flatTargets.ne(-100);
+        var total = perToken.sum() / counted.sum().clamp_min(1);
+        var parts = new Dictionary<string, Tensor>();
+        foreach (var block in Vocabulary.Blocks)
+        {
+            var inBlock = counted & flatTargets.ge(block.Offset) & flatTargets.lt(block.Offset + block.Size);
+            var count = inBlock.sum().item<long>();
+            if (count > 0)
+            {
+                parts[block.Modality] = (perToken.masked_select(inBlock).sum() / count).detach().MoveToOuterDisposeScope();
+            }
+        }
+        return new LossBreakdown(total.MoveToOuterDisposeScope(), parts);
     }
 
     /// <summary>Parameters that get weight decay (matrices of linear layers) and those that do not (norms, embeddings).</summary>
@@ -77,7 +89,7 @@ public sealed class UnifiedModel : nn.Module
         var decay = new List<Parameter>();
         var noDecay = new List<Parameter>();
         // TorchSharp hands out a fresh wrapper per call, so the embedding is recognised by its state-dict name.
-        const string embeddingWeight = nameof(textEmbedding) + ".weight";
+        const string embeddingWeight = nameof(tokenEmbedding) + ".weight";
         foreach (var (name, parameter) in named_parameters())
         {
             var isMatrix = parameter.dim() >= 2 && name != embeddingWeight;

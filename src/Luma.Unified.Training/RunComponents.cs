@@ -25,7 +25,7 @@ public sealed record RunComponents(LoadedConfig Config, ITokenizer Tokenizer, IR
         var modalities = ModalitySet.Build(config, tokenizer);
         manual_seed(options.Run.Seed);
         var precision = new ComputePrecision(options.Train.Precision == Precision.Bf16Mixed ? ScalarType.BFloat16 : ScalarType.Float32);
-        var model = new UnifiedModel(options.Model, tokenizer.VocabSize, precision);
+        var model = new UnifiedModel(options.Model, new VocabularyLayout(modalities), precision);
         model.to(session.Device);
         return new RunComponents(config, tokenizer, modalities, model, session);
     }
@@ -41,8 +41,8 @@ public sealed record RunComponents(LoadedConfig Config, ITokenizer Tokenizer, IR
         var context = new DocumentSourceContext(data, seed, rank, worldSize, include, Config.SourceOf("data.paths"));
         var streams = Resolve(BuiltInComponents.DocumentSources, data.Source, "data.source", Config.SourceOf("data.source"), context);
         var mixer = new DocumentMixer([.. streams.Select(s => s.Stream)], [.. streams.Select(s => s.Weight)], seed);
-        // The text model reads the text of every document; media positions arrive with the multimodal model.
-        var encoder = new DocumentEncoder(Tokenizer, new MediaGeometry(), includeMedia: false);
+        // Autoregressive modalities (text, plugins) enter the sequence; built-in media arrive with the multimodal model.
+        var encoder = new DocumentEncoder(Tokenizer, Modalities, new MediaGeometry(), includeMedia: false);
         return new DataLoader(mixer, encoder, data.SeqLen, batchRows, data.DecodeWorkers, data.Prefetch, data.OnError, onSkip);
     }
 

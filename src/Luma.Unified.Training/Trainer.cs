@@ -39,8 +39,9 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
         var parameters = model.parameters().ToList();
 
         log.Information(
-            "Training {Name}: {Parameters:N0} parameters, {Layers} layers × {Dim} wide, vocab {Vocab}, device {Device}, {Threads} threads, precision {Precision}",
-            options.Run.Name, parameters.Sum(p => p.numel()), options.Model.Layers, options.Model.Dim, model.TextVocabSize,
+            "Training {Name}: {Parameters:N0} parameters, {Layers} layers × {Dim} wide, vocabulary {Vocabulary}, device {Device}, {Threads} threads, precision {Precision}",
+            options.Run.Name, parameters.Sum(p => p.numel()), options.Model.Layers, options.Model.Dim,
+            string.Join(" + ", model.Vocabulary.Blocks.Select(b => $"{b.Modality} {b.Size:N0}")),
             device.type, components.Session.Threads, ConfigNaming.EnumValue(train.Precision));
         log.Information(
             "{Steps} steps × {GlobalBatch} rows × {SeqLen} tokens ({Accumulation} micro-batches of {MicroBatch}); data {Source} ({ValidationFraction:P0} held out), {Workers} decode workers; run directory {RunDir}",
@@ -50,9 +51,10 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
         model.train();
         var clock = Stopwatch.StartNew();
         var windowClock = Stopwatch.StartNew();
-        double firstLoss = double.NaN, windowLossSum = 0, finalLoss = double.NaN;
+        double firstLoss = double.NaN, finalLoss = double.NaN;
         double? validationLoss = null;
-        int windowSteps = 0, step = 0;
+        var window = new LossWindow();
+        var step = 0;
         var lastCheckpoint = "";
         for (; step < train.Steps && !stop.IsCancellationRequested; step++)
         {
@@ -69,6 +71,7 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
             var predicted = micros.Select(PredictedTokens).ToList();
             var stepPredicted = Math.Max(1, predicted.Sum());
             double stepLoss = 0;
+            var stepParts = new Dictionary<string, double>();
             for (var micro = 0; micro < accumulation; micro++)
             {
                 using var scope = NewDisposeScope();
@@ -77,6 +80,10 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
                 var share = (double)predicted[micro] / stepPredicted;
                 (loss.Total * share).backward();
                 stepLoss += loss.Total.item<float>() * share;
+                foreach (var (name, value) in loss.PartValues())
+                {
+                    stepParts[name] = stepParts.GetValueOrDefault(name) + value * share;
+                }
             }
             var gradNorm = train.GradClip > 0
                 ? nn.utils.clip_grad_norm_(parameters, train.GradClip)
@@ -85,20 +92,18 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
 
             var done = step + 1;
             firstLoss = step == 0 ? stepLoss : firstLoss;
-            windowLossSum += stepLoss;
-            windowSteps++;
+            window.Add(stepLoss, stepParts);
             var evaluate = train.EvalEvery > 0 && options.Data.ValidationFraction > 0 && (done % train.EvalEvery == 0 || done == train.Steps);
             double? validationNow = evaluate ? ValidationLoss(components, train, options.Run.Seed) : null;
             validationLoss = validationNow ?? validationLoss;
             if (done % train.LogEvery == 0 || done == train.Steps || step == 0 || evaluate)
             {
-                finalLoss = windowLossSum / windowSteps;
-                var tokensPerSecond = tokensPerStep * windowSteps / windowClock.Elapsed.TotalSeconds;
+                finalLoss = window.Mean;
+                var tokensPerSecond = tokensPerStep * window.Steps / windowClock.Elapsed.TotalSeconds;
                 var record = new Dictionary<string, object>
                 {
                     ["step"] = done,
                     ["loss"] = finalLoss,
-                    ["loss_text"] = finalLoss,
                     ["lr"] = lr,
                     ["grad_norm"] = gradNorm,
                     ["tokens_per_s"] = tokensPerSecond,
@@ -107,18 +112,23 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
                     ["data_wait_s"] = loader.WaitTime.TotalSeconds,
                     ["skipped_documents"] = loader.SkippedDocuments,
                 };
+                var parts = window.PartMeans;
+                foreach (var (name, value) in parts)
+                {
+                    record[$"loss_{name}"] = value;
+                }
                 if (validationNow is { } v)
                 {
                     record["val_loss"] = v;
                 }
                 metrics.Write(record);
                 log.Information(
-                    "step {Step}/{Steps} ({Percent:0}%) loss {Loss:0.0000}{Validation} lr {Lr:0.00e+00} grad {GradNorm:0.00} tok/s {TokensPerSecond} eta {Eta}",
+                    "step {Step}/{Steps} ({Percent:0}%) loss {Loss:0.0000}{Parts}{Validation} lr {Lr:0.00e+00} grad {GradNorm:0.00} tok/s {TokensPerSecond} eta {Eta}",
                     done, train.Steps, 100.0 * done / train.Steps, finalLoss,
+                    parts.Count > 1 ? $" ({string.Join(", ", parts.Select(p => FormattableString.Invariant($"{p.Key} {p.Value:0.0000}")))})" : "",
                     validationNow is { } vl ? $" val {vl:0.0000}" : "", lr, gradNorm,
                     ProgressLine.Rate(tokensPerSecond), ProgressLine.Duration(ProgressLine.Eta(clock.Elapsed, done, train.Steps)));
-                windowLossSum = 0;
-                windowSteps = 0;
+                window.Reset();
                 windowClock.Restart();
             }
             if (options.Checkpoint.Every > 0 && done % options.Checkpoint.Every == 0 && done < train.Steps)
@@ -133,9 +143,9 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
         {
             log.Warning("Stop requested: finishing at step {Step} of {Steps} and saving", step, train.Steps);
         }
-        if (windowSteps > 0)
+        if (window.Steps > 0)
         {
-            finalLoss = windowLossSum / windowSteps;
+            finalLoss = window.Mean;
         }
         lastCheckpoint = checkpoints.Save(model, optimizer, new CheckpointState(step, loader.State, configHash, DateTimeOffset.UtcNow));
         log.Information(

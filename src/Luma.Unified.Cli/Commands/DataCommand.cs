@@ -181,7 +181,8 @@ public static class DataCommand
             var directory = parse.GetValue(workDirectory) ?? Path.Combine(Path.GetTempPath(), $"luma-data-bench-{Guid.NewGuid():N}");
             try
             {
-                var results = LoaderBenchmark.RunAsync(directory, parse.GetValue(documents), parse.GetValue(imageSize), new Modalities.Text.ByteTokenizer(), counts,
+                var tokenizer = new Modalities.Text.ByteTokenizer();
+                var results = LoaderBenchmark.RunAsync(directory, parse.GetValue(documents), parse.GetValue(imageSize), tokenizer, [new Modalities.Text.TextModality(tokenizer)], counts,
                     r => error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bench: {r.Kind} with {r.Workers} worker(s): {r.DocumentsPerSecond:0} rows/s"))).GetAwaiter().GetResult();
                 var table = new Table().Title("loader throughput (read + decode + pack)")
                     .AddColumns("kind", "workers", "rows", "rows/s", "MiB/s", "positions/row", "positions/s");

@@ -31,7 +31,8 @@ public static class LoaderBenchmark
 {
     /// <summary>Builds the datasets under <paramref name="workDirectory"/> and measures; <paramref name="report"/> gets each result as it comes.</summary>
     public static async Task<IReadOnlyList<LoaderThroughput>> RunAsync(
-        string workDirectory, int documents, int imageSize, ITokenizer tokenizer, IReadOnlyList<int> workerCounts, Action<LoaderThroughput>? report = null)
+        string workDirectory, int documents, int imageSize, ITokenizer tokenizer, IReadOnlyList<IModality> modalities,
+        IReadOnlyList<int> workerCounts, Action<LoaderThroughput>? report = null)
     {
         var kinds = new (string Kind, ShapesWorldOptions Options)[]
         {
@@ -48,7 +49,7 @@ public static class LoaderBenchmark
             var megabytes = manifest.Modalities.Values.Sum(m => m.Bytes) / (1024.0 * 1024.0);
             foreach (var workers in workerCounts)
             {
-                var result = Measure(kind, directory, manifest.Documents, megabytes, tokenizer, workers);
+                var result = Measure(kind, directory, manifest.Documents, megabytes, new DocumentEncoder(tokenizer, modalities, new MediaGeometry(), includeMedia: true), workers);
                 results.Add(result);
                 report?.Invoke(result);
             }
@@ -56,11 +57,10 @@ public static class LoaderBenchmark
         return results;
     }
 
-    private static LoaderThroughput Measure(string kind, string directory, long documents, double megabytes, ITokenizer tokenizer, int workers)
+    private static LoaderThroughput Measure(string kind, string directory, long documents, double megabytes, DocumentEncoder encoder, int workers)
     {
         var dataset = ShardedDataset.Open(directory);
         var stream = new ShardDocumentStream(dataset, seed: 1, rank: 0, worldSize: 1, windowRowGroups: 4, DocumentFilter.All);
-        var encoder = new DocumentEncoder(tokenizer, new MediaGeometry(), includeMedia: true);
         // One 1024-position row per batch keeps the overshoot past the last new document small.
         using var loader = new DataLoader(new DocumentMixer([stream], [1.0], seed: 1), encoder, rowLength: 1024, batchRows: 1, workers, prefetch: 8, BadDataPolicy.Fail);
         var clock = Stopwatch.StartNew();

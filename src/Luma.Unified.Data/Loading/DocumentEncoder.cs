@@ -20,43 +20,93 @@ public sealed record MediaGeometry(int PatchSize = 16, double AudioFramesPerSeco
 }
 
 /// <summary>
-/// Turns a stored document into packable segments: text through the tokenizer, framed by
-/// <c>&lt;|bos|&gt;</c> … <c>&lt;|eos|&gt;</c>; media decoded (this is the expensive part the loader runs on its
-/// decode workers) and sized by <see cref="MediaGeometry"/>, or left out when <c>includeMedia</c> is false
-/// (a text-only model). A payload that does not decode is an <see cref="InvalidDataException"/>.
+/// Turns a stored document into packable segments. Segments of autoregressive modalities (text through the
+/// tokenizer, plugin modalities through their own <see cref="IModality"/>) become token runs in the shared
+/// vocabulary (<see cref="VocabularyLayout"/>); the document is framed by <c>&lt;|bos|&gt;</c> … <c>&lt;|eos|&gt;</c>.
+/// Built-in media are decoded (the expensive part, run on the loader's decode workers) and sized by
+/// <see cref="MediaGeometry"/>, or left out when <c>includeMedia</c> is false (a model that cannot read them
+/// yet). A payload that does not decode, or a segment no loaded modality handles, is an <see cref="InvalidDataException"/>.
 /// </summary>
-public sealed class DocumentEncoder(ITokenizer tokenizer, MediaGeometry geometry, bool includeMedia)
+public sealed class DocumentEncoder
 {
-    private readonly int _bos = tokenizer.SpecialTokenId(SpecialTokens.BeginDocument);
-    private readonly int _eos = tokenizer.SpecialTokenId(SpecialTokens.EndDocument);
+    private static readonly HashSet<string> s_builtInMedia = [Segments.Image, Segments.Audio, Segments.Video];
+
+    private readonly Dictionary<string, IModality> _modalities;
+    private readonly VocabularyLayout _layout;
+    private readonly MediaGeometry _geometry;
+    private readonly bool _includeMedia;
+    private readonly int _bos;
+    private readonly int _eos;
+    private readonly IReadOnlyList<int> _space;
+
+    /// <param name="tokenizer">The text tokenizer (document markers and the space between text segments).</param>
+    /// <param name="modalities">Every modality of the run; text must be among them.</param>
+    /// <param name="geometry">Positions per built-in media item.</param>
+    /// <param name="includeMedia">Whether built-in media enter the sequence.</param>
+    public DocumentEncoder(ITokenizer tokenizer, IReadOnlyList<IModality> modalities, MediaGeometry geometry, bool includeMedia)
+    {
+        _modalities = modalities.ToDictionary(m => m.Name);
+        _layout = new VocabularyLayout(modalities);
+        if (_layout.Find(Segments.Text) is not { Offset: 0 })
+        {
+            throw new ArgumentException("the text modality must come first among the modalities.", nameof(modalities));
+        }
+        (_geometry, _includeMedia) = (geometry, includeMedia);
+        _bos = tokenizer.SpecialTokenId(SpecialTokens.BeginDocument);
+        _eos = tokenizer.SpecialTokenId(SpecialTokens.EndDocument);
+        _space = tokenizer.Encode(" ");
+    }
+
+    /// <summary>The shared vocabulary the token ids are in.</summary>
+    public VocabularyLayout Layout => _layout;
 
     /// <summary>The packable form of <paramref name="source"/>.</summary>
     public PackableDocument Encode(SourcedDocument source)
     {
         var document = source.Document;
         var segments = new List<PackableSegment>();
-        var text = new List<int> { _bos };
-        void FlushText()
+        var run = new List<int> { _bos };
+        var runModality = Segments.Text;
+        void Flush()
         {
-            if (text.Count > 0)
+            if (run.Count > 0)
             {
-                segments.Add(new PackableSegment(Segments.Text, text.Count, text.ToArray()));
-                text.Clear();
+                segments.Add(new PackableSegment(runModality, run.Count, run.ToArray()));
+                run.Clear();
             }
         }
         for (var s = 0; s < document.Segments.Count; s++)
         {
             var segment = document.Segments[s];
-            if (segment.Modality == Segments.Text)
+            if (_layout.Find(segment.Modality) is { } block)
             {
-                if (text.Count > 1)
+                IReadOnlyList<int> tokens;
+                try
                 {
-                    text.AddRange(tokenizer.Encode(" "));
+                    tokens = _modalities[segment.Modality].Encode(segment).Tokens
+                        ?? throw new InvalidDataException($"modality '{segment.Modality}' produced no tokens");
                 }
-                text.AddRange(tokenizer.Encode(segment.Text ?? throw Bad(source, s, "text segment without text")));
+                catch (InvalidDataException e)
+                {
+                    throw Bad(source, s, e.Message);
+                }
+                if (runModality != segment.Modality)
+                {
+                    Flush();
+                    runModality = segment.Modality;
+                }
+                else if (segment.Modality == Segments.Text && run.Count > 1)
+                {
+                    run.AddRange(_space);
+                }
+                run.AddRange(tokens.Select(t => block.Offset + t));
                 continue;
             }
-            if (!includeMedia)
+            if (!s_builtInMedia.Contains(segment.Modality))
+            {
+                throw Bad(source, s, $"no loaded modality handles '{segment.Modality}' (add its plugin to modalities.plugins)");
+            }
+            if (!_includeMedia)
             {
                 continue;
             }
@@ -69,19 +119,24 @@ public sealed class DocumentEncoder(ITokenizer tokenizer, MediaGeometry geometry
             {
                 throw Bad(source, s, e.Message);
             }
-            FlushText();
+            Flush();
             segments.Add(new PackableSegment(segment.Modality, Positions(media), Payload: media));
         }
-        text.Add(_eos);
-        FlushText();
+        if (runModality != Segments.Text)
+        {
+            Flush();
+            runModality = Segments.Text;
+        }
+        run.Add(_eos);
+        Flush();
         return new PackableDocument(document.Id, source.Location, segments);
     }
 
     private int Positions(DecodedMedia media) => media switch
     {
-        { Image: { } i } => geometry.ImagePositions(i.Width, i.Height),
-        { Audio: { } a } => geometry.AudioPositions(a.DurationSeconds),
-        { Video: { } v } => geometry.VideoPositions(v.Frames.Count, v.Width, v.Height),
+        { Image: { } i } => _geometry.ImagePositions(i.Width, i.Height),
+        { Audio: { } a } => _geometry.AudioPositions(a.DurationSeconds),
+        { Video: { } v } => _geometry.VideoPositions(v.Frames.Count, v.Width, v.Height),
         _ => throw new InvalidDataException("media without a payload"),
     };
 

@@ -41,7 +41,9 @@ public sealed class TextGenerator(UnifiedModel model)
                 var window = sequence.Skip(start).Select(t => (long)t).ToArray();
                 var tokens = tensor(window, [1, window.Length], device: device);
                 var positions = arange(start, sequence.Count, dtype: ScalarType.Int64, device: device).unsqueeze(0);
-                var logits = model.Logits(tokens, positions, cache: cache)[0, -1];
+                // Only text ids are sampled: the head also scores the other modalities' tokens.
+                var textBlock = model.Vocabulary.Blocks[0];
+                var logits = model.Logits(tokens, positions, cache: cache)[0, -1].narrow(0, textBlock.Offset, textBlock.Size);
                 fed = sequence.Count;
                 if (recordLogits)
                 {

@@ -14,7 +14,7 @@ public sealed class TextGeneratorTests : TorchTest
     private static UnifiedModel NewModel(long seed = 4)
     {
         manual_seed(seed);
-        return new UnifiedModel(s_options, textVocabSize: 50, new ComputePrecision());
+        return new UnifiedModel(s_options, TestVocabulary.Of(("text", 50)), new ComputePrecision());
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Luma.Unified.Config.Options;
 using Luma.Unified.Heads;
 using Luma.Unified.Model;
 using Luma.Unified.Tests.Support;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Luma.Unified.Tests.Model;
@@ -21,9 +22,31 @@ public sealed class UnifiedModelTests : TorchTest
     }
 
     [Fact]
+    public void EachModalitysLossIsTheMeanCrossEntropyOfItsOwnTargets()
+    {
+        manual_seed(6);
+        using var model = new UnifiedModel(new ModelOptions { Dim = 32, Layers = 1, Heads = 4, KvHeads = 2 }, TestVocabulary.Of(("text", 10), ("sensor", 5)), new ComputePrecision());
+        using var scope = NewDisposeScope();
+        var inputs = tensor(new long[] { 1, 2, 11, 12, 3, 13 }, [1, 6]);
+        // Targets: two text ids, three sensor ids (10–14), one ignored.
+        var targets = tensor(new long[] { 2, 11, 12, 3, 13, -100 }, [1, 6]);
+        var positions = arange(6, dtype: ScalarType.Int64).unsqueeze(0);
+        var documents = zeros(1, 6, dtype: ScalarType.Int64);
+
+        using var loss = model.Loss(inputs, targets, positions, documents);
+
+        var logits = model.Logits(inputs, positions);
+        var perToken = nn.functional.cross_entropy(logits[0, ..5], targets[0, ..5], reduction: nn.Reduction.None).data<float>().ToArray();
+        var parts = loss.PartValues();
+        Assert.Equal((perToken[0] + perToken[3]) / 2, parts["text"], 4);
+        Assert.Equal((perToken[1] + perToken[2] + perToken[4]) / 3, parts["sensor"], 4);
+        Assert.Equal(perToken.Average(), loss.Total.item<float>(), 4);
+    }
+
+    [Fact]
     public void ParameterGroupsDecayOnlyLinearMatricesAndCoverEveryParameterOnce()
     {
-        using var model = new UnifiedModel(new ModelOptions { Dim = 32, Layers = 2, Heads = 4, KvHeads = 2 }, 40, new ComputePrecision());
+        using var model = new UnifiedModel(new ModelOptions { Dim = 32, Layers = 2, Heads = 4, KvHeads = 2 }, TestVocabulary.Of(("text", 40)), new ComputePrecision());
 
         var (decay, noDecay) = model.ParameterGroups();
 
@@ -36,13 +59,13 @@ public sealed class UnifiedModelTests : TorchTest
     [Fact]
     public void TheStateDictUsesStableReadableNames()
     {
-        using var model = new UnifiedModel(new ModelOptions { Dim = 32, Layers = 1, Heads = 4, KvHeads = 2 }, 40, new ComputePrecision());
+        using var model = new UnifiedModel(new ModelOptions { Dim = 32, Layers = 1, Heads = 4, KvHeads = 2 }, TestVocabulary.Of(("text", 40)), new ComputePrecision());
 
         var names = model.state_dict().Keys.ToList();
 
         Assert.Equal(
             [
-                "textEmbedding.weight",
+                "tokenEmbedding.weight",
                 "backbone.blocks.0.attentionNorm.weight",
                 "backbone.blocks.0.attention.query.weight",
                 "backbone.blocks.0.attention.key.weight",
@@ -53,7 +76,7 @@ public sealed class UnifiedModelTests : TorchTest
                 "backbone.blocks.0.mlp.up.weight",
                 "backbone.blocks.0.mlp.down.weight",
                 "backbone.finalNorm.weight",
-                "textHead.projection.weight",
+                "tokenHead.projection.weight",
             ],
             names);
     }

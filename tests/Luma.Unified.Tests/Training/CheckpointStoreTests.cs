@@ -17,7 +17,7 @@ public sealed class CheckpointStoreTests : TorchTest
     private static UnifiedModel NewModel(long seed)
     {
         manual_seed(seed);
-        return new UnifiedModel(s_options, 40, new ComputePrecision());
+        return new UnifiedModel(s_options, TestVocabulary.Of(("text", 40)), new ComputePrecision());
     }
 
     [Fact]

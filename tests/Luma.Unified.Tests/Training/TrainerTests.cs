@@ -61,6 +61,41 @@ public sealed class TrainerTests : TorchTest
     }
 
     [Fact]
+    public async Task APluginModalityTrainsBesideTextWithItsOwnLoss()
+    {
+        using var temp = new TempDirectory();
+        var writer = new Luma.Unified.Data.Format.DatasetWriter(temp.Combine("sensor"), 1 << 20, 32, "test");
+        var random = new Random(3);
+        for (var i = 0; i < 400; i++)
+        {
+            var cycles = 1 + random.Next(4);
+            var readings = Enumerable.Range(0, 40).Select(t => (float)Math.Sin(2 * Math.PI * cycles * t / 40)).ToArray();
+            await writer.AddAsync(new Luma.Unified.Data.Format.DocumentRecord
+            {
+                Id = $"sensor/{i}",
+                Segments =
+                [
+                    new Luma.Unified.Abstractions.SegmentRecord { Modality = "text", Text = $"a sine wave with {cycles} cycles." },
+                    new Luma.Unified.Abstractions.SegmentRecord { Modality = "sensor", Encoding = "f32le", Data = [.. readings.SelectMany(BitConverter.GetBytes)] },
+                ],
+            });
+        }
+        await writer.CompleteAsync();
+
+        var (result, run) = Train(temp, "data.source=shards", $"data.paths=[{temp.Combine("sensor")}]", $"modalities.plugins=[{SamplePlugin.AssemblyPath}]",
+            "modalities.options={sensor: {bins: 32}}", "train.steps=120", "train.log_every=20", "train.lr=0.01");
+
+        var metrics = File.ReadAllLines(run.MetricsFile).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        double First(string key) => metrics.First(m => m.TryGetProperty(key, out _)).GetProperty(key).GetDouble();
+        double Last(string key) => metrics.Last(m => m.TryGetProperty(key, out _)).GetProperty(key).GetDouble();
+        // ln(258 + 32) ≈ 5.67 at the start; each modality's loss falls by more than half.
+        Assert.True(Last("loss_sensor") < 0.5 * First("loss_sensor"), $"sensor loss {First("loss_sensor"):0.00} → {Last("loss_sensor"):0.00}");
+        Assert.True(Last("loss_text") < 0.5 * First("loss_text"), $"text loss {First("loss_text"):0.00} → {Last("loss_text"):0.00}");
+        Assert.Contains("text 258 + sensor 32", File.ReadAllText(run.LogFile), StringComparison.Ordinal);
+        Assert.True(result.FinalLoss < result.FirstLoss);
+    }
+
+    [Fact]
     public void AMissingDatasetIsAConfigErrorNamingTheKey()
     {
         using var temp = new TempDirectory();

@@ -14,7 +14,8 @@ public sealed class DataLoaderTests(SmallDatasetFixture data) : TorchTest, IClas
     private DataLoader Loader(int rank = 0, int world = 1, bool media = true, int workers = 2, string? path = null, BadDataPolicy policy = BadDataPolicy.Fail, Action<string>? onSkip = null)
     {
         var stream = new ShardDocumentStream(ShardedDataset.Open(path ?? data.Path), seed: 3, rank, world, windowRowGroups: 2, DocumentFilter.All);
-        var encoder = new DocumentEncoder(new ByteTokenizer(), new MediaGeometry(PatchSize: 8, AudioFramesPerSecond: 10), media);
+        var tokenizer = new ByteTokenizer();
+        var encoder = new DocumentEncoder(tokenizer, [new TextModality(tokenizer)], new MediaGeometry(PatchSize: 8, AudioFramesPerSecond: 10), media);
         return new DataLoader(new DocumentMixer([stream], [1.0], seed: 3), encoder, rowLength: 96, batchRows: 3, workers, prefetch: 2, policy, onSkip);
     }
 
