@@ -16,6 +16,7 @@ public static class LumaCli
         root.Subcommands.Add(TrainCommand.Create(output, error));
         root.Subcommands.Add(SampleCommand.Create(output, error));
         root.Subcommands.Add(DataCommand.Create(output, error));
+        root.Subcommands.Add(CodecCommand.Create(output, error));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is not HelpAction)

@@ -14,13 +14,13 @@ namespace Luma.Unified.Config;
 public static class ConfigBinder
 {
     /// <summary>Binds <paramref name="tree"/> onto a fresh <typeparamref name="T"/> (defaults from its initializers).</summary>
-    public static T Bind<T>(ConfigMapping tree) where T : class, new() => (T)BindObject(typeof(T), tree, "");
+    public static T Bind<T>(ConfigMapping tree) where T : class, new() => (T)BindObject(typeof(T), tree, "", typeof(T));
 
     /// <summary>
     /// Binds a section onto a fresh <paramref name="type"/> (a plugin's options record); errors name keys under
     /// <paramref name="path"/> (e.g. <c>modalities.options.sensor.</c>).
     /// </summary>
-    public static object BindSection(Type type, ConfigMapping section, string path) => BindObject(type, section, path);
+    public static object BindSection(Type type, ConfigMapping section, string path) => BindObject(type, section, path, type);
 
     /// <summary>The option properties of <paramref name="type"/>, with their YAML keys, in declaration order.</summary>
     public static IEnumerable<(string Key, PropertyInfo Property)> Properties(Type type) =>
@@ -35,7 +35,7 @@ public static class ConfigBinder
             ? LeafKeys(p.Property.PropertyType, $"{prefix}{p.Key}.")
             : [$"{prefix}{p.Key}"]);
 
-    private static object BindObject(Type type, ConfigMapping mapping, string path)
+    private static object BindObject(Type type, ConfigMapping mapping, string path, Type root)
     {
         var instance = Activator.CreateInstance(type)!;
         var properties = Properties(type).ToDictionary(p => p.Key, p => p.Property);
@@ -44,9 +44,9 @@ public static class ConfigBinder
             var dotted = path + key;
             if (!properties.TryGetValue(key, out var property))
             {
-                throw UnknownKey(type, node.Source, path, key);
+                throw UnknownKey(type, node.Source, path, key, root);
             }
-            property.SetValue(instance, Convert(property, node, dotted));
+            property.SetValue(instance, Convert(property, node, dotted, root));
         }
         if (instance is IValidatableOptions validatable)
         {
@@ -61,7 +61,7 @@ public static class ConfigBinder
         return instance;
     }
 
-    private static ConfigException UnknownKey(Type type, string source, string path, string key)
+    private static ConfigException UnknownKey(Type type, string source, string path, string key, Type root)
     {
         var siblings = Properties(type).Select(p => p.Key).ToList();
         var suggestion = NameSuggestions.Closest(key, siblings);
@@ -73,14 +73,14 @@ public static class ConfigBinder
         else
         {
             // The key may belong to another section ("model.lr" → "train.lr").
-            var elsewhere = LeafKeys(typeof(LumaConfig)).FirstOrDefault(k => k.EndsWith("." + key, StringComparison.Ordinal));
+            var elsewhere = LeafKeys(root).FirstOrDefault(k => k.EndsWith("." + key, StringComparison.Ordinal));
             hint = elsewhere is null ? "" : $" Did you mean '{elsewhere}'?";
         }
         var section = path.Length == 0 ? "the top level" : $"'{path.TrimEnd('.')}'";
         return ConfigException.At(source, path + key, null, $"unknown key.{hint} Known keys of {section}: {string.Join(", ", siblings)}.");
     }
 
-    private static object? Convert(PropertyInfo property, ConfigNode node, string dotted)
+    private static object? Convert(PropertyInfo property, ConfigNode node, string dotted, Type root)
     {
         var type = property.PropertyType;
         if (type == typeof(ConfigMapping))
@@ -91,7 +91,7 @@ public static class ConfigBinder
         if (IsSection(type))
         {
             return node is ConfigMapping mapping
-                ? BindObject(type, mapping, dotted + ".")
+                ? BindObject(type, mapping, dotted + ".", root)
                 : throw ConfigException.At(node.Source, dotted, Describe(node), "expected a section (a mapping of keys).");
         }
         if (ListElementType(type) is { } elementType)

@@ -26,6 +26,13 @@ public static class ConfigLoader
     /// <summary>Loads <paramref name="path"/> (null: defaults only) with <paramref name="overrides"/> ("model.dim=64").</summary>
     public static LoadedConfig Load(string? path, IEnumerable<string> overrides)
     {
+        var (options, tree) = Load<LumaConfig>(path, overrides);
+        return new LoadedConfig(options, path ?? "defaults", tree);
+    }
+
+    /// <summary>Loads any root option record <typeparamref name="T"/> (e.g. a codec's training config) the same way.</summary>
+    public static (T Options, ConfigMapping Tree) Load<T>(string? path, IEnumerable<string> overrides) where T : class, new()
+    {
         ConfigMapping tree;
         if (path is null)
         {
@@ -43,7 +50,7 @@ public static class ConfigLoader
         {
             ApplyOverride(tree, assignment);
         }
-        return new LoadedConfig(ConfigBinder.Bind<LumaConfig>(tree), path ?? "defaults", tree);
+        return (ConfigBinder.Bind<T>(tree), tree);
     }
 
     /// <summary>Sets the dotted key of "<c>a.b.c=value</c>" in <paramref name="tree"/>, creating sections as needed.</summary>

@@ -51,6 +51,7 @@ public sealed class ExitCodeTests
     [InlineData("sample")]
     [InlineData("config")]
     [InlineData("data")]
+    [InlineData("codec")]
     public void EveryVerbHasHelp(string verb)
     {
         var outcome = LumaProcess.InProcess(verb, "--help");
