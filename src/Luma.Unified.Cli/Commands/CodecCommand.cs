@@ -17,6 +17,7 @@ namespace Luma.Unified.Cli.Commands;
 public static class CodecCommand
 {
     private const string LatentKey = "latents";
+    private const string CodesKey = "codes";
 
     public static Command Create(TextWriter output, TextWriter error)
     {
@@ -40,9 +41,15 @@ public static class CodecCommand
             var (config, _) = ConfigLoader.Load<CodecTrainingConfig>(path, parse.GetValue(arguments.Overrides) ?? []);
             var destination = parse.GetValue(outDirectory) ?? Path.Combine("runs", "codecs", config.Run.Name);
             using var log = RunLogging.Create(jsonLogFile: null);
-            var result = new ImageVaeTrainer(config, ConfigWriter.ToYaml(config), path, log).Run(destination);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"codec: {result.Directory}\nheld-out PSNR: {result.InitialPsnr:0.00} -> {result.FinalPsnr:0.00} dB\nlatent scaling factor: {result.ScalingFactor:0.0000}"));
+            var yaml = ConfigWriter.ToYaml(config);
+            var result = config.Codec.Kind == CodecKind.AudioCodec
+                ? new AudioCodecTrainer(config, yaml, path, log).Run(destination)
+                : new ImageVaeTrainer(config, yaml, path, log).Run(destination);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"codec: {result.Directory}\nheld-out {result.Metric}: {result.Initial:0.00} -> {result.Final:0.00} dB"));
+            if (config.Codec.Kind == CodecKind.ImageVae)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"latent scaling factor: {result.ScalingFactor:0.0000}"));
+            }
             return ExitCodes.Success;
         }));
         return command;
@@ -50,8 +57,9 @@ public static class CodecCommand
 
     private static Command Encode(TextWriter output, TextWriter error)
     {
-        var (codec, input, destination) = Paths("image (PNG/JPEG)", "latents file (.safetensors)");
-        var command = new Command("encode", "Encode an image into latents (safetensors, key 'latents', [1, z, h/f, w/f], unscaled) and write the reconstruction beside it as PNG.");
+        var (codec, input, destination) = Paths("image (PNG/JPEG) or audio (WAV)", "latents/codes file (.safetensors)");
+        var command = new Command("encode",
+            "Image codec: image → latents (safetensors key 'latents', [1, z, h/f, w/f], unscaled); audio codec: WAV → codes (key 'codes', [1, q, t]). The reconstruction is written beside it (.reconstruction.png/.wav).");
         foreach (var option in new Option[] { codec, input, destination })
         {
             command.Options.Add(option);
@@ -59,11 +67,16 @@ public static class CodecCommand
         command.SetAction(parse => CommandGuard.Run(error, () =>
         {
             TorchRuntime.EnsureLoaded();
+            if (CodecStore.KindOf(parse.GetValue(codec)!) == "audio-codec")
+            {
+                EncodeAudio(parse.GetValue(codec)!, parse.GetValue(input)!, parse.GetValue(destination)!, output);
+                return ExitCodes.Success;
+            }
             var (vae, info) = CodecStore.LoadImageVae(parse.GetValue(codec)!);
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             var image = ImageCodec.Decode(File.ReadAllBytes(parse.GetValue(input)!));
-            var latents = vae.Encode(ImageTensors.Stack([image], info.ImageSize)).Mean;
+            var latents = vae.Encode(ImageTensors.Stack([image], info.ImageSize!.Value)).Mean;
             var outPath = parse.GetValue(destination)!;
             Safetensors.SaveStateDict(outPath, new Dictionary<string, Tensor> { [LatentKey] = latents.contiguous() });
             var preview = Path.ChangeExtension(outPath, ".reconstruction.png");
@@ -76,8 +89,8 @@ public static class CodecCommand
 
     private static Command Decode(TextWriter output, TextWriter error)
     {
-        var (codec, input, destination) = Paths("latents file (.safetensors from `luma codec encode`)", "image (PNG)");
-        var command = new Command("decode", "Decode latents into a PNG image.");
+        var (codec, input, destination) = Paths("latents/codes file (.safetensors from `luma codec encode`)", "image (PNG) or audio (WAV)");
+        var command = new Command("decode", "Decode latents into a PNG image (image codec) or codes into a WAV file (audio codec).");
         foreach (var option in new Option[] { codec, input, destination })
         {
             command.Options.Add(option);
@@ -85,6 +98,11 @@ public static class CodecCommand
         command.SetAction(parse => CommandGuard.Run(error, () =>
         {
             TorchRuntime.EnsureLoaded();
+            if (CodecStore.KindOf(parse.GetValue(codec)!) == "audio-codec")
+            {
+                DecodeAudio(parse.GetValue(codec)!, parse.GetValue(input)!, parse.GetValue(destination)!, output);
+                return ExitCodes.Success;
+            }
             var (vae, _) = CodecStore.LoadImageVae(parse.GetValue(codec)!);
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
@@ -101,6 +119,43 @@ public static class CodecCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    private static void EncodeAudio(string directory, string inPath, string outPath, TextWriter output)
+    {
+        var (model, info) = CodecStore.LoadAudioCodec(directory);
+        var clip = WavCodec.Decode(File.ReadAllBytes(inPath));
+        if (clip.SampleRate != info.SampleRate)
+        {
+            throw new InvalidDataException($"{inPath} is sampled at {clip.SampleRate} Hz; this codec works at {info.SampleRate} Hz.");
+        }
+        var hop = model.Shape.Hop;
+        if (clip.Samples.Length < hop)
+        {
+            throw new InvalidDataException($"{inPath} is shorter than one code frame ({hop} samples).");
+        }
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var length = clip.Samples.Length / hop * hop;
+        var codes = model.Encode(tensor(clip.Samples.AsSpan(0, length).ToArray(), [1, 1, length]));
+        Safetensors.SaveStateDict(outPath, new Dictionary<string, Tensor> { [CodesKey] = codes.contiguous() });
+        var preview = Path.ChangeExtension(outPath, ".reconstruction.wav");
+        File.WriteAllBytes(preview, WavCodec.Encode(new AudioClip(info.SampleRate!.Value, model.Decode(codes).reshape(-1).data<float>().ToArray())));
+        output.WriteLine($"codes {string.Join("×", codes.shape)} → {outPath}; reconstruction → {preview}");
+    }
+
+    private static void DecodeAudio(string directory, string inPath, string outPath, TextWriter output)
+    {
+        var (model, info) = CodecStore.LoadAudioCodec(directory);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var codes = Safetensors.LoadStateDict(inPath).TryGetValue(CodesKey, out var t) ? t : throw new InvalidDataException($"{inPath} has no '{CodesKey}' tensor.");
+        if (codes.dim() != 3 || codes.shape[1] != model.Shape.Codebooks || codes.max().item<long>() >= model.Shape.CodebookSize || codes.min().item<long>() < 0)
+        {
+            throw new InvalidDataException($"{inPath}: codes must be [n, {model.Shape.Codebooks}, t] with values below {model.Shape.CodebookSize}.");
+        }
+        File.WriteAllBytes(outPath, WavCodec.Encode(new AudioClip(info.SampleRate!.Value, model.Decode(codes)[0].reshape(-1).data<float>().ToArray())));
+        output.WriteLine($"audio → {outPath}");
     }
 
     private static (Option<string> Codec, Option<string> Input, Option<string> Output) Paths(string input, string output) => (

@@ -22,6 +22,9 @@ public enum CodecKind
 {
     /// <summary>Convolutional KL-regularised patch VAE for images.</summary>
     ImageVae,
+
+    /// <summary>Convolutional waveform codec with a residual vector quantiser.</summary>
+    AudioCodec,
 }
 
 /// <summary>[codec]: the codec's architecture.</summary>
@@ -33,37 +36,76 @@ public sealed record CodecOptions : IValidatableOptions
     [Range(4, 16)]
     public int Downsample { get; init; } = 8;
 
-    /// <summary>Channels of the latent.</summary>
-    [Range(1, 64)]
+    /// <summary>Channels of the latent (image VAE), or width of each latent frame (audio codec).</summary>
+    [Range(1, 1024)]
     public int LatentChannels { get; init; } = 4;
 
     /// <summary>Channel width of the first level (doubled below it).</summary>
     [Range(8, 512)]
     public int BaseChannels { get; init; } = 32;
 
-    /// <summary>Weight of the KL term against the reconstruction MSE.</summary>
+    /// <summary>Weight of the KL term against the reconstruction MSE (image VAE).</summary>
     [Range(0.0, 1.0)]
     public double KlWeight { get; init; } = 1e-6;
+
+    /// <summary>Encoder strides of the audio codec; their product is the hop (samples per code frame).</summary>
+    public IReadOnlyList<int> Strides { get; init; } = [2, 4, 5];
+
+    /// <summary>Codebooks of the audio codec's residual vector quantiser (codes per frame).</summary>
+    [Range(1, 32)]
+    public int Codebooks { get; init; } = 4;
+
+    /// <summary>Entries per codebook (the audio code vocabulary per codebook).</summary>
+    [Range(2, 65_536)]
+    public int CodebookSize { get; init; } = 256;
+
+    /// <summary>Weight of the VQ commitment loss.</summary>
+    [Range(0.0, 10.0)]
+    public double CommitmentWeight { get; init; } = 0.25;
+
+    /// <summary>Weight of the waveform MSE (audio codec).</summary>
+    [Range(0.0, 1000.0)]
+    public double WaveformWeight { get; init; } = 10;
+
+    /// <summary>Weight of the multi-resolution STFT loss (audio codec).</summary>
+    [Range(0.0, 1000.0)]
+    public double SpectralWeight { get; init; } = 0.1;
 
     /// <inheritdoc/>
     public IEnumerable<OptionProblem> Validate()
     {
-        if (Downsample is not (4 or 8 or 16))
+        if (Kind == CodecKind.ImageVae && Downsample is not (4 or 8 or 16))
         {
             yield return new(nameof(Downsample), "downsample must be 4, 8 or 16");
+        }
+        if (Kind == CodecKind.AudioCodec && (Strides.Count == 0 || Strides.Any(s => s is < 2 or > 16)))
+        {
+            yield return new(nameof(Strides), "strides must be a non-empty list of integers from 2 to 16");
         }
     }
 }
 
-/// <summary>[data]: the images a codec learns from.</summary>
+/// <summary>[data]: the media a codec learns from.</summary>
 public sealed record CodecDataOptions
 {
-    /// <summary>Datasets whose images are used; empty = the shapes world generated in memory (<see cref="SynthImages"/> images).</summary>
+    /// <summary>Datasets whose images (or audio) are used; empty = the shapes world generated in memory.</summary>
     public IReadOnlyList<string> Paths { get; init; } = [];
 
-    /// <summary>Images generated when no path is given.</summary>
+    /// <summary>Images generated when no path is given (image codecs).</summary>
     [Range(16, 1_000_000)]
     public int SynthImages { get; init; } = 2000;
+
+    /// <summary>Audio clips generated when no path is given (audio codecs).</summary>
+    [Range(16, 1_000_000)]
+    public int SynthClips { get; init; } = 600;
+
+    /// <summary>Sample rate audio is trained at; clips at another rate are an error.</summary>
+    [Range(1000, 192_000)]
+    public int SampleRate { get; init; } = 16_000;
+
+    /// <summary>Length of the random crops an audio codec trains on.</summary>
+    [Range(0.05, 60.0)]
+    public double ClipSeconds { get; init; } = 0.5;
 
     /// <summary>Side images are resized to (a multiple of the downsampling factor).</summary>
     [Range(16, 1024)]

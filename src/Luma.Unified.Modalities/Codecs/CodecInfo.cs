@@ -3,13 +3,46 @@ namespace Luma.Unified.Modalities.Codecs;
 /// <summary>
 /// <c>codec.json</c>: what a saved codec is, how to rebuild it, and what it measured. Saved beside its
 /// weights (<c>codec.safetensors</c>) and the resolved config it was trained with (<c>codec.yaml</c>).
+/// Fields that do not apply to a kind are null.
 /// </summary>
-/// <param name="Kind">e.g. <c>image-vae</c>.</param>
-/// <param name="Downsample">Spatial downsampling factor.</param>
-/// <param name="LatentChannels">Latent channels.</param>
-/// <param name="BaseChannels">Width of the first level.</param>
-/// <param name="ImageSize">Side of the images it was trained on.</param>
-/// <param name="ScalingFactor">1 / std of training latents: multiply latents by it before diffusion, divide before decoding.</param>
-/// <param name="ValidationPsnr">Held-out PSNR in dB after training.</param>
-/// <param name="Steps">Training steps.</param>
-public sealed record CodecInfo(string Kind, int Downsample, int LatentChannels, int BaseChannels, int ImageSize, double ScalingFactor, double ValidationPsnr, int Steps);
+public sealed record CodecInfo
+{
+    /// <summary><c>image-vae</c> or <c>audio-codec</c>.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>Latent channels (image) or latent frame width (audio).</summary>
+    public required int LatentChannels { get; init; }
+
+    /// <summary>Width of the first level.</summary>
+    public required int BaseChannels { get; init; }
+
+    /// <summary>Training steps.</summary>
+    public required int Steps { get; init; }
+
+    /// <summary>Image VAE: spatial downsampling factor.</summary>
+    public int? Downsample { get; init; }
+
+    /// <summary>Image VAE: side of the training images.</summary>
+    public int? ImageSize { get; init; }
+
+    /// <summary>Image VAE: 1 / std of training latents; multiply latents by it before diffusion, divide before decoding.</summary>
+    public double? ScalingFactor { get; init; }
+
+    /// <summary>Image VAE: held-out PSNR in dB after training.</summary>
+    public double? ValidationPsnr { get; init; }
+
+    /// <summary>Audio codec: sample rate in Hz.</summary>
+    public int? SampleRate { get; init; }
+
+    /// <summary>Audio codec: encoder strides.</summary>
+    public IReadOnlyList<int>? Strides { get; init; }
+
+    /// <summary>Audio codec: codebooks.</summary>
+    public int? Codebooks { get; init; }
+
+    /// <summary>Audio codec: entries per codebook.</summary>
+    public int? CodebookSize { get; init; }
+
+    /// <summary>Audio codec: held-out SI-SNR in dB after training.</summary>
+    public double? ValidationSiSnr { get; init; }
+}

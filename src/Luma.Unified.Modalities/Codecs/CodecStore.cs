@@ -1,7 +1,9 @@
 using System.Text.Json;
+using Luma.Unified.Modalities.Audio;
 using Luma.Unified.Modalities.Image;
 using TorchSharp;
 using TorchSharp.PyBridge;
+using static TorchSharp.torch;
 
 namespace Luma.Unified.Modalities.Codecs;
 
@@ -17,8 +19,8 @@ public static class CodecStore
     private const string ConfigFile = "codec.yaml";
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    /// <summary>Writes <paramref name="vae"/> to <paramref name="directory"/>, replacing a codec saved there before.</summary>
-    public static void Save(string directory, ImageVae vae, CodecInfo info, string resolvedConfigYaml)
+    /// <summary>Writes <paramref name="codec"/> to <paramref name="directory"/>, replacing a codec saved there before.</summary>
+    public static void Save(string directory, nn.Module codec, CodecInfo info, string resolvedConfigYaml)
     {
         var full = Path.GetFullPath(directory);
         var temporary = full + $".tmp-{Environment.ProcessId}";
@@ -27,7 +29,7 @@ public static class CodecStore
             Directory.Delete(temporary, recursive: true);
         }
         Directory.CreateDirectory(temporary);
-        vae.save_safetensors(Path.Combine(temporary, Weights));
+        codec.save_safetensors(Path.Combine(temporary, Weights));
         File.WriteAllText(Path.Combine(temporary, InfoFile), JsonSerializer.Serialize(info, s_json));
         File.WriteAllText(Path.Combine(temporary, ConfigFile), resolvedConfigYaml);
         if (Directory.Exists(full))
@@ -41,6 +43,26 @@ public static class CodecStore
     /// <summary>The image VAE saved in <paramref name="directory"/>, frozen, and its info.</summary>
     public static (ImageVae Vae, CodecInfo Info) LoadImageVae(string directory)
     {
+        var info = ReadInfo(directory, "image-vae");
+        var vae = new ImageVae(new ImageVaeShape(info.Downsample!.Value, info.LatentChannels, info.BaseChannels)) { ScalingFactor = info.ScalingFactor ?? 1 };
+        Freeze(vae, directory);
+        return (vae, info);
+    }
+
+    /// <summary>The audio codec saved in <paramref name="directory"/>, frozen, and its info.</summary>
+    public static (AudioCodec Codec, CodecInfo Info) LoadAudioCodec(string directory)
+    {
+        var info = ReadInfo(directory, "audio-codec");
+        var codec = new AudioCodec(new AudioCodecShape(info.Strides!, info.BaseChannels, info.LatentChannels, info.Codebooks!.Value, info.CodebookSize!.Value));
+        Freeze(codec, directory);
+        return (codec, info);
+    }
+
+    /// <summary>The kind recorded in <c>codec.json</c> of <paramref name="directory"/>.</summary>
+    public static string KindOf(string directory) => ReadInfo(directory, expectedKind: null).Kind;
+
+    private static CodecInfo ReadInfo(string directory, string? expectedKind)
+    {
         var infoPath = Path.Combine(directory, InfoFile);
         if (!File.Exists(infoPath))
         {
@@ -48,17 +70,20 @@ public static class CodecStore
         }
         var info = JsonSerializer.Deserialize<CodecInfo>(File.ReadAllText(infoPath), s_json)
             ?? throw new InvalidDataException($"{infoPath} is empty.");
-        if (info.Kind != "image-vae")
+        if (expectedKind is not null && info.Kind != expectedKind)
         {
-            throw new InvalidDataException($"{infoPath}: kind '{info.Kind}' is not an image VAE.");
+            throw new InvalidDataException($"{infoPath}: kind '{info.Kind}' is not '{expectedKind}'.");
         }
-        var vae = new ImageVae(new ImageVaeShape(info.Downsample, info.LatentChannels, info.BaseChannels)) { ScalingFactor = info.ScalingFactor };
-        vae.load_safetensors(Path.Combine(directory, Weights), strict: true);
-        vae.eval();
-        foreach (var parameter in vae.parameters())
+        return info;
+    }
+
+    private static void Freeze(nn.Module codec, string directory)
+    {
+        codec.load_safetensors(Path.Combine(directory, Weights), strict: true);
+        codec.eval();
+        foreach (var parameter in codec.parameters())
         {
             parameter.requires_grad = false;
         }
-        return (vae, info);
     }
 }

@@ -12,8 +12,8 @@ using static TorchSharp.torch;
 
 namespace Luma.Unified.Training.Codecs;
 
-/// <summary>How a codec training went.</summary>
-public sealed record CodecTrainingResult(double InitialPsnr, double FinalPsnr, double ScalingFactor, string Directory);
+/// <summary>How a codec training went: its held-out quality metric (PSNR for images, SI-SNR for audio, in dB) before and after.</summary>
+public sealed record CodecTrainingResult(string Metric, double Initial, double Final, double ScalingFactor, string Directory);
 
 /// <summary>
 /// Trains the image VAE (reconstruction MSE + KL, AdamW) on the configured images, reports held-out PSNR as
@@ -81,12 +81,21 @@ public sealed class ImageVaeTrainer(CodecTrainingConfig config, string resolvedY
         }
 
         vae.ScalingFactor = ScalingFactor(vae, trainImages);
-        var info = new CodecInfo(ConfigNaming.EnumValue(codec.Kind), codec.Downsample, codec.LatentChannels, codec.BaseChannels,
-            config.Data.ImageSize, vae.ScalingFactor, finalPsnr, train.Steps);
+        var info = new CodecInfo
+        {
+            Kind = ConfigNaming.EnumValue(codec.Kind),
+            LatentChannels = codec.LatentChannels,
+            BaseChannels = codec.BaseChannels,
+            Steps = train.Steps,
+            Downsample = codec.Downsample,
+            ImageSize = config.Data.ImageSize,
+            ScalingFactor = vae.ScalingFactor,
+            ValidationPsnr = finalPsnr,
+        };
         CodecStore.Save(outDirectory, vae, info, resolvedYaml);
         log.Information("Saved image VAE to {Directory}: held-out PSNR {Before:0.00} → {After:0.00} dB, latent scaling factor {Scale:0.0000}, {Elapsed}",
             outDirectory, initialPsnr, finalPsnr, vae.ScalingFactor, ProgressLine.Duration(clock.Elapsed));
-        return new CodecTrainingResult(initialPsnr, finalPsnr, vae.ScalingFactor, Path.GetFullPath(outDirectory));
+        return new CodecTrainingResult("PSNR", initialPsnr, finalPsnr, vae.ScalingFactor, Path.GetFullPath(outDirectory));
     }
 
     /// <summary>Held-out PSNR of encode (mean) → decode, in batches of 64.</summary>

@@ -25,12 +25,39 @@ public sealed class CodecCommandTests
 
         Assert.True(train.ExitCode == ExitCodes.Success, train.Error);
         Assert.Matches(@"held-out PSNR: \d+\.\d\d -> \d+\.\d\d dB", train.Output);
+        Assert.Matches(@"latent scaling factor: \d+\.\d{4}", train.Output);
         Assert.Equal(ExitCodes.Success, encode.ExitCode);
         Assert.Contains("latents 1×4×8×8", encode.Output, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.Success, decode.ExitCode);
         var decoded = ImageCodec.Decode(File.ReadAllBytes(temp.Combine("star.decoded.png")));
         Assert.Equal((32, 32), (decoded.Width, decoded.Height));
         Assert.True(File.Exists(temp.Combine("star.reconstruction.png")));
+    }
+
+    [Fact]
+    public void AnAudioCodecTrainsEncodesWavToCodesAndDecodesThemBack()
+    {
+        using var temp = new TempDirectory();
+        var wav = temp.Combine("tone.wav");
+        File.WriteAllBytes(wav, WavCodec.Encode(new ToneSpec(440, 0.5, "loud").Render(8000)));
+        string[] overrides = [.. Luma.Unified.Tests.Modalities.Audio.AudioCodecTests.Tiny.Select(o => o.Replace("train.steps=300", "train.steps=20", StringComparison.Ordinal).Replace("train.eval_every=300", "train.eval_every=20", StringComparison.Ordinal)).SelectMany(o => new[] { "--set", o })];
+
+        var train = LumaProcess.InProcess(["codec", "train", "--config", Repo.Config("codec-audio-16k.yaml"), "--out", temp.Combine("codec"), .. overrides]);
+        var encode = LumaProcess.InProcess("codec", "encode", "--codec", temp.Combine("codec"), "--input", wav, "--out", temp.Combine("tone.safetensors"));
+        var decode = LumaProcess.InProcess("codec", "decode", "--codec", temp.Combine("codec"), "--input", temp.Combine("tone.safetensors"), "--out", temp.Combine("tone.decoded.wav"));
+        var wrongRate = temp.Combine("tone16k.wav");
+        File.WriteAllBytes(wrongRate, WavCodec.Encode(new ToneSpec(440, 0.5, "loud").Render(16_000)));
+        var refused = LumaProcess.InProcess("codec", "encode", "--codec", temp.Combine("codec"), "--input", wrongRate, "--out", temp.Combine("x.safetensors"));
+
+        Assert.True(train.ExitCode == ExitCodes.Success, train.Error);
+        Assert.Matches(@"held-out SI-SNR: -?\d+\.\d\d -> -?\d+\.\d\d dB", train.Output);
+        Assert.Equal(ExitCodes.Success, encode.ExitCode);
+        Assert.Contains("codes 1×2×500", encode.Output, StringComparison.Ordinal); // 4,000 samples / hop 8
+        Assert.Equal(ExitCodes.Success, decode.ExitCode);
+        var decoded = WavCodec.Decode(File.ReadAllBytes(temp.Combine("tone.decoded.wav")));
+        Assert.Equal((8000, 4000), (decoded.SampleRate, decoded.Samples.Length));
+        Assert.Equal(ExitCodes.RuntimeFailure, refused.ExitCode);
+        Assert.Contains("sampled at 16000 Hz; this codec works at 8000 Hz", refused.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -53,15 +53,15 @@ public sealed class ImageVaeTests : TorchTest
 
         var result = new ImageVaeTrainer(config, ConfigWriter.ToYaml(config), "test", log).Run(temp.Combine("vae"));
 
-        Assert.True(result.FinalPsnr > result.InitialPsnr + 4, $"PSNR {result.InitialPsnr:0.00} → {result.FinalPsnr:0.00} dB");
+        Assert.True(result.Final > result.Initial + 4, $"PSNR {result.Initial:0.00} → {result.Final:0.00} dB");
         Assert.InRange(result.ScalingFactor, 0.05, 50);
         var (vae, info) = CodecStore.LoadImageVae(temp.Combine("vae"));
-        Assert.Equal(("image-vae", 4, 32, result.ScalingFactor), (info.Kind, info.Downsample, info.ImageSize, info.ScalingFactor));
+        Assert.Equal(("image-vae", 4, 32, result.ScalingFactor), (info.Kind, info.Downsample!.Value, info.ImageSize!.Value, info.ScalingFactor!.Value));
         Assert.All(vae.parameters(), p => Assert.False(p.requires_grad));
         Assert.True(File.Exists(temp.Combine("vae", "codec.yaml")));
         // The reloaded codec reproduces the PSNR the trainer measured.
         using var images = CodecImages.Load(config.Data, config.Run.Seed, "test");
-        Assert.Equal(result.FinalPsnr, ImageVaeTrainer.Psnr(vae, images.Validation), 3);
+        Assert.Equal(result.Final, ImageVaeTrainer.Psnr(vae, images.Validation), 3);
     }
 
     [Fact]
