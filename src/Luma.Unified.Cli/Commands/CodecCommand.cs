@@ -21,7 +21,7 @@ public static class CodecCommand
 
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var command = new Command("codec", "Train modality codecs (image VAE) and encode/decode media with them.");
+        var command = new Command("codec", "Train modality codecs (image VAE, video VAE, audio codec) and encode/decode media with them.");
         command.Subcommands.Add(Train(output, error));
         command.Subcommands.Add(Encode(output, error));
         command.Subcommands.Add(Decode(output, error));
@@ -41,12 +41,9 @@ public static class CodecCommand
             var (config, _) = ConfigLoader.Load<CodecTrainingConfig>(path, parse.GetValue(arguments.Overrides) ?? []);
             var destination = parse.GetValue(outDirectory) ?? Path.Combine("runs", "codecs", config.Run.Name);
             using var log = RunLogging.Create(jsonLogFile: null);
-            var yaml = ConfigWriter.ToYaml(config);
-            var result = config.Codec.Kind == CodecKind.AudioCodec
-                ? new AudioCodecTrainer(config, yaml, path, log).Run(destination)
-                : new ImageVaeTrainer(config, yaml, path, log).Run(destination);
+            var result = CodecTraining.Run(config, path, log, destination);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"codec: {result.Directory}\nheld-out {result.Metric}: {result.Initial:0.00} -> {result.Final:0.00} dB"));
-            if (config.Codec.Kind == CodecKind.ImageVae)
+            if (config.Codec.Kind != CodecKind.AudioCodec)
             {
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"latent scaling factor: {result.ScalingFactor:0.0000}"));
             }
@@ -67,10 +64,14 @@ public static class CodecCommand
         command.SetAction(parse => CommandGuard.Run(error, () =>
         {
             TorchRuntime.EnsureLoaded();
-            if (CodecStore.KindOf(parse.GetValue(codec)!) == "audio-codec")
+            switch (CodecStore.KindOf(parse.GetValue(codec)!))
             {
-                EncodeAudio(parse.GetValue(codec)!, parse.GetValue(input)!, parse.GetValue(destination)!, output);
-                return ExitCodes.Success;
+                case "audio-codec":
+                    EncodeAudio(parse.GetValue(codec)!, parse.GetValue(input)!, parse.GetValue(destination)!, output);
+                    return ExitCodes.Success;
+                case "video-vae":
+                    EncodeVideo(parse.GetValue(codec)!, parse.GetValue(input)!, parse.GetValue(destination)!, output);
+                    return ExitCodes.Success;
             }
             var (vae, info) = CodecStore.LoadImageVae(parse.GetValue(codec)!);
             using var scope = NewDisposeScope();
@@ -98,10 +99,14 @@ public static class CodecCommand
         command.SetAction(parse => CommandGuard.Run(error, () =>
         {
             TorchRuntime.EnsureLoaded();
-            if (CodecStore.KindOf(parse.GetValue(codec)!) == "audio-codec")
+            switch (CodecStore.KindOf(parse.GetValue(codec)!))
             {
-                DecodeAudio(parse.GetValue(codec)!, parse.GetValue(input)!, parse.GetValue(destination)!, output);
-                return ExitCodes.Success;
+                case "audio-codec":
+                    DecodeAudio(parse.GetValue(codec)!, parse.GetValue(input)!, parse.GetValue(destination)!, output);
+                    return ExitCodes.Success;
+                case "video-vae":
+                    DecodeVideo(parse.GetValue(codec)!, parse.GetValue(input)!, parse.GetValue(destination)!, output);
+                    return ExitCodes.Success;
             }
             var (vae, _) = CodecStore.LoadImageVae(parse.GetValue(codec)!);
             using var scope = NewDisposeScope();
@@ -119,6 +124,47 @@ public static class CodecCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    // Video goes in and out as a PNG frame strip: square frames side by side, so the frame count is width / height.
+    private static void EncodeVideo(string directory, string inPath, string outPath, TextWriter output)
+    {
+        var (vae, info) = CodecStore.LoadVideoVae(directory);
+        var strip = ImageCodec.Decode(File.ReadAllBytes(inPath));
+        if (strip.Width % strip.Height != 0)
+        {
+            throw new InvalidDataException($"{inPath} is not a strip of square frames ({strip.Width}×{strip.Height}).");
+        }
+        var clip = FrameStripCodec.Decode(File.ReadAllBytes(inPath), strip.Width / strip.Height, fps: 8);
+        vae.Shape.LatentFrames(clip.Frames.Count);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var frames = ImageTensors.Stack([.. clip.Frames], info.ImageSize!.Value).permute(1, 0, 2, 3).unsqueeze(0);
+        var latents = vae.Encode(frames).Mean;
+        Safetensors.SaveStateDict(outPath, new Dictionary<string, Tensor> { [LatentKey] = latents.contiguous() });
+        var preview = Path.ChangeExtension(outPath, ".reconstruction.png");
+        File.WriteAllBytes(preview, Strip(vae.Decode(latents)));
+        output.WriteLine($"latents {string.Join("×", latents.shape)} → {outPath}; reconstruction → {preview}");
+    }
+
+    private static void DecodeVideo(string directory, string inPath, string outPath, TextWriter output)
+    {
+        var (vae, _) = CodecStore.LoadVideoVae(directory);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var latents = Safetensors.LoadStateDict(inPath).TryGetValue(LatentKey, out var t) ? t : throw new InvalidDataException($"{inPath} has no '{LatentKey}' tensor.");
+        if (latents.dim() != 5 || latents.shape[1] != vae.Shape.LatentChannels)
+        {
+            throw new InvalidDataException($"{inPath}: video latents must be [n, {vae.Shape.LatentChannels}, frames, h, w], got [{string.Join(", ", latents.shape)}].");
+        }
+        File.WriteAllBytes(outPath, Strip(vae.Decode(latents)));
+        output.WriteLine($"video frames → {outPath}");
+    }
+
+    private static byte[] Strip(Tensor clips)
+    {
+        var first = clips[0].permute(1, 0, 2, 3); // [t, 3, h, w]
+        return FrameStripCodec.Encode(new VideoClip([.. Enumerable.Range(0, (int)first.shape[0]).Select(f => ImageTensors.ToImage(first, f))], 8));
     }
 
     private static void EncodeAudio(string directory, string inPath, string outPath, TextWriter output)

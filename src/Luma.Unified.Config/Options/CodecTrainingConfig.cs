@@ -25,6 +25,9 @@ public enum CodecKind
 
     /// <summary>Convolutional waveform codec with a residual vector quantiser.</summary>
     AudioCodec,
+
+    /// <summary>The image VAE extended in time (causal temporal compression, first frame on its own).</summary>
+    VideoVae,
 }
 
 /// <summary>[codec]: the codec's architecture.</summary>
@@ -47,6 +50,14 @@ public sealed record CodecOptions : IValidatableOptions
     /// <summary>Weight of the KL term against the reconstruction MSE (image VAE).</summary>
     [Range(0.0, 1.0)]
     public double KlWeight { get; init; } = 1e-6;
+
+    /// <summary>Video VAE: frames compressed into one latent frame (after the first, which stays on its own).</summary>
+    [Range(1, 16)]
+    public int TemporalDownsample { get; init; } = 2;
+
+    /// <summary>Video VAE: width of the per-frame features the temporal layers compress.</summary>
+    [Range(1, 256)]
+    public int FrameChannels { get; init; } = 8;
 
     /// <summary>Encoder strides of the audio codec; their product is the hop (samples per code frame).</summary>
     public IReadOnlyList<int> Strides { get; init; } = [2, 4, 5];
@@ -74,7 +85,7 @@ public sealed record CodecOptions : IValidatableOptions
     /// <inheritdoc/>
     public IEnumerable<OptionProblem> Validate()
     {
-        if (Kind == CodecKind.ImageVae && Downsample is not (4 or 8 or 16))
+        if (Kind is CodecKind.ImageVae or CodecKind.VideoVae && Downsample is not (4 or 8 or 16))
         {
             yield return new(nameof(Downsample), "downsample must be 4, 8 or 16");
         }
@@ -94,6 +105,14 @@ public sealed record CodecDataOptions
     /// <summary>Images generated when no path is given (image codecs).</summary>
     [Range(16, 1_000_000)]
     public int SynthImages { get; init; } = 2000;
+
+    /// <summary>Videos generated when no path is given (video codecs).</summary>
+    [Range(16, 1_000_000)]
+    public int SynthVideos { get; init; } = 600;
+
+    /// <summary>Frames per training clip (video codecs): 1 + k · codec.temporal_downsample.</summary>
+    [Range(1, 1024)]
+    public int VideoFrames { get; init; } = 9;
 
     /// <summary>Audio clips generated when no path is given (audio codecs).</summary>
     [Range(16, 1_000_000)]

@@ -7,7 +7,8 @@ public sealed record ShapesWorldOptions
 
     public int VideoSize { get; init; } = 32;
 
-    public int VideoFrames { get; init; } = 8;
+    /// <summary>Frames per video: 1 + 8, the shape the video VAE (temporal factor 2) encodes.</summary>
+    public int VideoFrames { get; init; } = 9;
 
     public double VideoFps { get; init; } = 8;
 

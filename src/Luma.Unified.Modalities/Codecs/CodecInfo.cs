@@ -7,7 +7,7 @@ namespace Luma.Unified.Modalities.Codecs;
 /// </summary>
 public sealed record CodecInfo
 {
-    /// <summary><c>image-vae</c> or <c>audio-codec</c>.</summary>
+    /// <summary><c>image-vae</c>, <c>video-vae</c> or <c>audio-codec</c>.</summary>
     public required string Kind { get; init; }
 
     /// <summary>Latent channels (image) or latent frame width (audio).</summary>
@@ -19,17 +19,23 @@ public sealed record CodecInfo
     /// <summary>Training steps.</summary>
     public required int Steps { get; init; }
 
-    /// <summary>Image VAE: spatial downsampling factor.</summary>
+    /// <summary>Image/video VAE: spatial downsampling factor.</summary>
     public int? Downsample { get; init; }
 
-    /// <summary>Image VAE: side of the training images.</summary>
+    /// <summary>Image/video VAE: side of the training images or frames.</summary>
     public int? ImageSize { get; init; }
 
     /// <summary>Image VAE: 1 / std of training latents; multiply latents by it before diffusion, divide before decoding.</summary>
     public double? ScalingFactor { get; init; }
 
-    /// <summary>Image VAE: held-out PSNR in dB after training.</summary>
+    /// <summary>Image/video VAE: held-out PSNR in dB after training.</summary>
     public double? ValidationPsnr { get; init; }
+
+    /// <summary>Video VAE: frames per latent frame after the first.</summary>
+    public int? TemporalDownsample { get; init; }
+
+    /// <summary>Video VAE: width of the per-frame features.</summary>
+    public int? FrameChannels { get; init; }
 
     /// <summary>Audio codec: sample rate in Hz.</summary>
     public int? SampleRate { get; init; }

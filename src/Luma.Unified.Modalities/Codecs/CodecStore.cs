@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Luma.Unified.Modalities.Audio;
 using Luma.Unified.Modalities.Image;
+using Luma.Unified.Modalities.Video;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -45,6 +46,16 @@ public static class CodecStore
     {
         var info = ReadInfo(directory, "image-vae");
         var vae = new ImageVae(new ImageVaeShape(info.Downsample!.Value, info.LatentChannels, info.BaseChannels)) { ScalingFactor = info.ScalingFactor ?? 1 };
+        Freeze(vae, directory);
+        return (vae, info);
+    }
+
+    /// <summary>The video VAE saved in <paramref name="directory"/>, frozen, and its info.</summary>
+    public static (VideoVae Vae, CodecInfo Info) LoadVideoVae(string directory)
+    {
+        var info = ReadInfo(directory, "video-vae");
+        var spatial = new ImageVaeShape(info.Downsample!.Value, info.FrameChannels!.Value, info.BaseChannels);
+        var vae = new VideoVae(new VideoVaeShape(spatial, info.TemporalDownsample!.Value, info.LatentChannels)) { ScalingFactor = info.ScalingFactor ?? 1 };
         Freeze(vae, directory);
         return (vae, info);
     }

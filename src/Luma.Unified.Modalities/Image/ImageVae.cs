@@ -1,3 +1,4 @@
+using Luma.Unified.Modalities.Codecs;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -11,7 +12,7 @@ namespace Luma.Unified.Modalities.Image;
 /// <c>[b, 3, h, w]</c> in [-1, 1] ↔ latents <c>[b, z, h/f, w/f]</c>. Each latent position is the patch the
 /// diffusion head models; <see cref="ScalingFactor"/> (1 / std of training latents) brings them to unit variance.
 /// </summary>
-public sealed class ImageVae : nn.Module
+public sealed class ImageVae : nn.Module, IVariationalAutoencoder
 {
     private readonly Conv2d encoderStem;
     private readonly ModuleList<nn.Module<Tensor, Tensor>> encoderBlocks;

@@ -61,6 +61,30 @@ public sealed class CodecCommandTests
     }
 
     [Fact]
+    public void AVideoCodecEncodesAFrameStripAndDecodesItBack()
+    {
+        using var temp = new TempDirectory();
+        var strip = temp.Combine("clip.frames.png");
+        File.WriteAllBytes(strip, FrameStripCodec.Encode(new MotionSpec("green", "square", "left").Render(16, 5, 8)));
+        string[] tiny =
+        [
+            "--set", "data.synth_videos=40", "--set", "data.image_size=16", "--set", "data.video_frames=5", "--set", "data.validation_fraction=0.2",
+            "--set", "codec.base_channels=8", "--set", "train.steps=5", "--set", "train.eval_every=5",
+        ];
+
+        var train = LumaProcess.InProcess(["codec", "train", "--config", Repo.Config("vae-video-32.yaml"), "--out", temp.Combine("video"), .. tiny]);
+        var encode = LumaProcess.InProcess("codec", "encode", "--codec", temp.Combine("video"), "--input", strip, "--out", temp.Combine("clip.safetensors"));
+        var decode = LumaProcess.InProcess("codec", "decode", "--codec", temp.Combine("video"), "--input", temp.Combine("clip.safetensors"), "--out", temp.Combine("clip.decoded.png"));
+
+        Assert.True(train.ExitCode == ExitCodes.Success, train.Error);
+        Assert.Equal(ExitCodes.Success, encode.ExitCode);
+        Assert.Contains("latents 1×4×3×4×4", encode.Output, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Success, decode.ExitCode);
+        var decoded = ImageCodec.Decode(File.ReadAllBytes(temp.Combine("clip.decoded.png")));
+        Assert.Equal((80, 16), (decoded.Width, decoded.Height)); // 5 frames of 16×16 side by side
+    }
+
+    [Fact]
     public void UsingSomethingThatIsNotACodecExitsWithOne()
     {
         using var temp = new TempDirectory();

@@ -51,7 +51,7 @@ public sealed class ImageVaeTests : TorchTest
         var (config, _) = ConfigLoader.Load<CodecTrainingConfig>(Repo.Config("vae-image-64.yaml"), s_tiny);
         using var log = RunLogging.Create(jsonLogFile: null);
 
-        var result = new ImageVaeTrainer(config, ConfigWriter.ToYaml(config), "test", log).Run(temp.Combine("vae"));
+        var result = CodecTraining.Run(config, "test", log, temp.Combine("vae"));
 
         Assert.True(result.Final > result.Initial + 4, $"PSNR {result.Initial:0.00} → {result.Final:0.00} dB");
         Assert.InRange(result.ScalingFactor, 0.05, 50);
@@ -60,8 +60,8 @@ public sealed class ImageVaeTests : TorchTest
         Assert.All(vae.parameters(), p => Assert.False(p.requires_grad));
         Assert.True(File.Exists(temp.Combine("vae", "codec.yaml")));
         // The reloaded codec reproduces the PSNR the trainer measured.
-        using var images = CodecImages.Load(config.Data, config.Run.Seed, "test");
-        Assert.Equal(result.Final, ImageVaeTrainer.Psnr(vae, images.Validation), 3);
+        using var images = CodecMedia.LoadImages(config.Data, config.Run.Seed, "test");
+        Assert.Equal(result.Final, VaeTrainer.Psnr(vae, images.Validation), 3);
     }
 
     [Fact]
