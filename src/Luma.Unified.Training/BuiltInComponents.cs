@@ -25,7 +25,8 @@ public static class BuiltInComponents
         new Registry<ITokenizer, DataOptions>("tokenizer")
             .Register("byte", _ => new ByteTokenizer())
             .Register("o200k_base", _ => new TiktokenEncoding("o200k_base"))
-            .Register("cl100k_base", _ => new TiktokenEncoding("cl100k_base"));
+            .Register("cl100k_base", _ => new TiktokenEncoding("cl100k_base"))
+            .Register("hf-json", HfJson);
 
     /// <summary>Document sources by name: each yields this rank's streams, mixed by weight.</summary>
     public static Registry<IReadOnlyList<WeightedStream>, DocumentSourceContext> DocumentSources { get; } =
@@ -33,6 +34,22 @@ public static class BuiltInComponents
             .Register("shapes-captions", c =>
                 [new WeightedStream(new CorpusDocumentStream(new ShapesCaptionCorpus(c.Data.Documents, c.Seed), c.Seed, c.Rank, c.WorldSize, c.Include), 1)])
             .Register("shards", Shards);
+
+    private static ITokenizer HfJson(DataOptions data)
+    {
+        if (string.IsNullOrWhiteSpace(data.TokenizerFile))
+        {
+            throw new ConfigException("data.tokenizer_file: the 'hf-json' tokenizer needs the path of a Hugging Face tokenizer.json.");
+        }
+        try
+        {
+            return HfBpeTokenizer.Load(data.TokenizerFile);
+        }
+        catch (Exception e) when (e is FileNotFoundException or InvalidDataException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw new ConfigException($"data.tokenizer_file = '{data.TokenizerFile}': {e.Message}");
+        }
+    }
 
     private static IReadOnlyList<WeightedStream> Shards(DocumentSourceContext c)
     {

@@ -34,9 +34,12 @@ public sealed record DataOptions : IValidatableOptions
     [Range(1, 10_000_000)]
     public int Documents { get; init; } = 20_000;
 
-    /// <summary>Registered tokenizer; <c>byte</c> is the byte-level tokenizer.</summary>
+    /// <summary>Registered tokenizer: <c>byte</c>, <c>o200k_base</c>, <c>cl100k_base</c>, or <c>hf-json</c> (with <see cref="TokenizerFile"/>).</summary>
     [Required]
     public string Tokenizer { get; init; } = "byte";
+
+    /// <summary>A Hugging Face tokenizer.json (BPE) for <c>tokenizer: hf-json</c>.</summary>
+    public string TokenizerFile { get; init; } = "";
 
     /// <summary>Tokens per packed training row.</summary>
     [Range(8, 1_048_576)]

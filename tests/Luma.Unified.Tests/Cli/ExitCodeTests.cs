@@ -69,7 +69,7 @@ public sealed class ExitCodeTests
         var outcome = LumaProcess.InProcess("train", "--config", Repo.Config("tiny-text.yaml"), "--set", "data.tokenizer=o200k", "--run-dir", temp.Combine("run"));
 
         Assert.Equal(ExitCodes.UsageError, outcome.ExitCode);
-        Assert.Contains("data.tokenizer = 'o200k': unknown tokenizer 'o200k'. Did you mean 'o200k_base'? Known: byte, cl100k_base, o200k_base.", outcome.Error, StringComparison.Ordinal);
+        Assert.Contains("data.tokenizer = 'o200k': unknown tokenizer 'o200k'. Did you mean 'o200k_base'? Known: byte, cl100k_base, hf-json, o200k_base.", outcome.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -25,7 +25,9 @@ public sealed class ModalityContractTests
     {
         if (name.StartsWith("text/", StringComparison.Ordinal))
         {
-            return new TextModality(BuiltInComponents.Tokenizers.Create(name[5..], new Luma.Unified.Config.Options.DataOptions()));
+            // The hf-json tokenizer reads a file: the tiny byte-level BPE fixture.
+            var fixture = Path.Combine(Repo.Root, "tests", "fixtures", "tokenizers", "tiny-byte-bpe.json");
+            return new TextModality(BuiltInComponents.Tokenizers.Create(name[5..], new Luma.Unified.Config.Options.DataOptions { TokenizerFile = fixture }));
         }
         var config = ConfigLoader.Load(null, [$"modalities.plugins=[{SamplePlugin.AssemblyPath}]"]);
         return ModalitySet.Build(config, new ByteTokenizer()).Single(m => m.Name == name);
