@@ -20,6 +20,7 @@ public static class DataCommand
         command.Subcommands.Add(Verify(output, error));
         command.Subcommands.Add(Inspect(output, error));
         command.Subcommands.Add(Bench(output, error));
+        command.Subcommands.Add(Encode(output, error));
         return command;
     }
 
@@ -218,6 +219,36 @@ public static class DataCommand
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Interactive = InteractionSupport.No });
         console.Profile.Width = 120;
         return console;
+    }
+
+    private static Command Encode(TextWriter output, TextWriter error)
+    {
+        var input = new Argument<string>("dataset") { Description = "Dataset directory to encode." };
+        var outDirectory = new Option<string>("--out", "-o") { Description = "Directory for the encoded dataset (must not hold one already).", Required = true };
+        var image = new Option<string?>("--image-codec") { Description = "Saved image VAE (`luma codec train`): images become latents." };
+        var video = new Option<string?>("--video-codec") { Description = "Saved video VAE: videos become latents." };
+        var audio = new Option<string?>("--audio-codec") { Description = "Saved audio codec: audio becomes codes." };
+        var shardMb = new Option<double>("--shard-mb") { Description = "Target shard size in MiB.", DefaultValueFactory = _ => 64 };
+        var rowGroup = new Option<int>("--row-group") { Description = "Documents per Parquet row group.", DefaultValueFactory = _ => 256 };
+        var command = new Command("encode", "Pre-encode a dataset's media with frozen codecs (latents, codes) into new shards, so training need not run the encoders.");
+        command.Arguments.Add(input);
+        foreach (var option in new Option[] { outDirectory, image, video, audio, shardMb, rowGroup })
+        {
+            command.Options.Add(option);
+        }
+        command.SetAction(parse => CommandGuard.Run(error, () =>
+        {
+            var (imageCodec, videoCodec, audioCodec) = (parse.GetValue(image), parse.GetValue(video), parse.GetValue(audio));
+            Require(imageCodec is not null || videoCodec is not null || audioCodec is not null, "give at least one of --image-codec, --video-codec, --audio-codec");
+            var source = parse.GetValue(input)!;
+            var manifest = ConsoleProgress.RunAsync("encode", DatasetManifest.Load(source).Documents, error, progress =>
+                Training.Codecs.DatasetEncoding.EncodeAsync(source, parse.GetValue(outDirectory)!, imageCodec, videoCodec, audioCodec,
+                    (long)(parse.GetValue(shardMb) * Megabyte), parse.GetValue(rowGroup), progress)).GetAwaiter().GetResult();
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"encoded {manifest.Documents} documents into {manifest.Shards.Count} shard(s), {manifest.Shards.Sum(s => s.Bytes) / (double)Megabyte:0.0} MiB"));
+            return ExitCodes.Success;
+        }));
+        return command;
     }
 
     private static string F(double value, string format = "0") => value.ToString(format, CultureInfo.InvariantCulture);

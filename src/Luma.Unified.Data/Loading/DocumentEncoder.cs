@@ -137,6 +137,7 @@ public sealed class DocumentEncoder
         { Image: { } i } => _geometry.ImagePositions(i.Width, i.Height),
         { Audio: { } a } => _geometry.AudioPositions(a.DurationSeconds),
         { Video: { } v } => _geometry.VideoPositions(v.Frames.Count, v.Width, v.Height),
+        { Encoded: { } e } => e.Positions,
         _ => throw new InvalidDataException("media without a payload"),
     };
 

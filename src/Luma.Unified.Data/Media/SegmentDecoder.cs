@@ -29,6 +29,7 @@ public static class SegmentDecoder
             FrameStripCodec.Encoding => CheckVideo(segment, FrameStripCodec.Decode(segment.Data,
                 segment.Frames ?? throw new InvalidDataException("video segment without a frame count"),
                 segment.Fps ?? throw new InvalidDataException("video segment without fps"))),
+            EncodedMedia.LatentEncoding or EncodedMedia.CodeEncoding => new DecodedMedia(Encoded: EncodedMedia.FromSegment(segment)),
             null => throw new InvalidDataException($"{segment.Modality} segment without an encoding"),
             // Anything else is a compressed container (MP4, FLAC, …): ffmpeg decodes it.
             _ when segment.Modality == Segments.Video => CheckVideo(segment, FfmpegCodec.DecodeVideo(segment.Data)),

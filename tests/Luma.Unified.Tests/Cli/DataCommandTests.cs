@@ -101,6 +101,7 @@ public sealed class DataCommandTests
 
     [Theory]
     [InlineData(new[] { "data", "pack", "--out", "x" }, 2, "give either --jsonl FILE or --hf FILE...")]
+    [InlineData(new[] { "data", "encode", "x", "--out", "y" }, 2, "give at least one of --image-codec, --video-codec, --audio-codec")]
     [InlineData(new[] { "data", "synth", "--out", "x", "--documents", "0" }, 2, "--documents must be at least 1")]
     [InlineData(new[] { "data", "synth" }, 2, "Option '--out' is required")]
     [InlineData(new[] { "data", "verify", "/no/such/dataset" }, 1, "manifest.json is missing")]
