@@ -1,5 +1,6 @@
 using Luma.Unified.Abstractions;
 using Luma.Unified.Config;
+using Luma.Unified.Modalities.Media;
 using Luma.Unified.Modalities.Plugins;
 using Luma.Unified.Modalities.Text;
 
@@ -40,19 +41,28 @@ public static class ModalitySet
                 plugins.Add(plugin);
             }
         }
+        // The built-in media modalities join when their options (the codec path) are given.
+        plugins.AddRange(CodecModalityPlugins.All.Where(p => settings.Options.Get(p.Name) is not null && !plugins.Any(q => q.Name == p.Name)));
         foreach (var (name, section) in settings.Options.Entries)
         {
             if (!plugins.Any(p => p.Name == name))
             {
                 var loaded = string.Join(", ", plugins.Select(p => p.Name).DefaultIfEmpty("none"));
-                throw ConfigException.At(section.Source, $"modalities.options.{name}", null, $"no plugin modality is named '{name}' (loaded: {loaded}).");
+                throw ConfigException.At(section.Source, $"modalities.options.{name}", null, $"no plugin modality is named '{name}' (loaded: {loaded}; built in: image, video, audio).");
             }
         }
         foreach (var plugin in plugins)
         {
             var section = settings.Options.Get(plugin.Name) as ConfigMapping ?? new ConfigMapping([], "defaults");
             var options = ConfigBinder.BindSection(plugin.OptionsType, section, $"modalities.options.{plugin.Name}.");
-            modalities.Add(plugin.Create(options));
+            try
+            {
+                modalities.Add(plugin.Create(options));
+            }
+            catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidDataException)
+            {
+                throw ConfigException.At(section.Source, $"modalities.options.{plugin.Name}", null, e.Message);
+            }
         }
         return modalities;
     }

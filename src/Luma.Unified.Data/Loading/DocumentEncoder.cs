@@ -23,9 +23,9 @@ public sealed record MediaGeometry(int PatchSize = 16, double AudioFramesPerSeco
 /// Turns a stored document into packable segments. Segments of autoregressive modalities (text through the
 /// tokenizer, plugin modalities through their own <see cref="IModality"/>) become token runs in the shared
 /// vocabulary (<see cref="VocabularyLayout"/>); the document is framed by <c>&lt;|bos|&gt;</c> … <c>&lt;|eos|&gt;</c>.
-/// Built-in media are decoded (the expensive part, run on the loader's decode workers) and sized by
-/// <see cref="MediaGeometry"/>, or left out when <c>includeMedia</c> is false (a model that cannot read them
-/// yet). A payload that does not decode, or a segment no loaded modality handles, is an <see cref="InvalidDataException"/>.
+/// Diffusion modalities (image/video through their VAEs) become latent positions; built-in media without a
+/// modality are decoded and sized by <see cref="MediaGeometry"/> (the expensive part, run on the loader's decode
+/// workers). Both are left out when <c>includeMedia</c> is false (a model that cannot read continuous inputs yet). A payload that does not decode, or a segment no loaded modality handles, is an <see cref="InvalidDataException"/>.
 /// </summary>
 public sealed class DocumentEncoder
 {
@@ -102,12 +102,28 @@ public sealed class DocumentEncoder
                 run.AddRange(tokens.Select(t => block.Offset + t));
                 continue;
             }
-            if (!s_builtInMedia.Contains(segment.Modality))
+            if (!s_builtInMedia.Contains(segment.Modality) && !_modalities.ContainsKey(segment.Modality))
             {
                 throw Bad(source, s, $"no loaded modality handles '{segment.Modality}' (add its plugin to modalities.plugins)");
             }
             if (!_includeMedia)
             {
+                continue;
+            }
+            if (_modalities.TryGetValue(segment.Modality, out var continuous))
+            {
+                // A diffusion modality (image/video through their VAEs, or a plugin): latent positions with coordinates.
+                ModalityInput input;
+                try
+                {
+                    input = continuous.Encode(segment);
+                }
+                catch (InvalidDataException e)
+                {
+                    throw Bad(source, s, e.Message);
+                }
+                Flush();
+                segments.Add(new PackableSegment(segment.Modality, input.Length, Payload: input));
                 continue;
             }
             DecodedMedia media;

@@ -81,7 +81,7 @@ public sealed class PluginLoadingTests
     [Theory]
     [InlineData("modalities.options={sensor: {bns: 8}}", "modalities.options.sensor.bns: unknown key. Did you mean 'modalities.options.sensor.bins'?")]
     [InlineData("modalities.options={sensor: {bins: many}}", "modalities.options.sensor.bins = 'many': expected an integer.")]
-    [InlineData("modalities.options={lidar: {beams: 8}}", "modalities.options.lidar: no plugin modality is named 'lidar' (loaded: sensor).")]
+    [InlineData("modalities.options={lidar: {beams: 8}}", "modalities.options.lidar: no plugin modality is named 'lidar' (loaded: sensor; built in: image, video, audio).")]
     public void BadPluginOptionsAreConfigErrors(string options, string expected)
     {
         var error = Assert.Throws<ConfigException>(() => Build($"modalities.plugins=[{SamplePlugin.AssemblyPath}]", options));

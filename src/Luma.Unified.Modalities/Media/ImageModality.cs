@@ -1,0 +1,47 @@
+using Luma.Unified.Abstractions;
+using Luma.Unified.Data.Format;
+using Luma.Unified.Data.Media;
+using Luma.Unified.Modalities.Codecs;
+using Luma.Unified.Modalities.Image;
+using static TorchSharp.torch;
+
+namespace Luma.Unified.Modalities.Media;
+
+/// <summary>
+/// Images through a frozen image VAE, for the diffusion head: each latent position becomes one sequence
+/// position holding its z channels, scaled to unit variance by the codec's scaling factor, with (row, column)
+/// coordinates. Pre-encoded segments (<c>latents-f32</c>) are used as stored; decoding runs the VAE decoder.
+/// </summary>
+public sealed class ImageModality(ImageVae vae, CodecInfo info) : IModality
+{
+    /// <inheritdoc/>
+    public string Name => Segments.Image;
+
+    /// <inheritdoc/>
+    public ModalityHead Head => ModalityHead.Diffusion;
+
+    /// <inheritdoc/>
+    public int VocabSize => 0;
+
+    /// <inheritdoc/>
+    public ModalityInput Encode(SegmentRecord segment)
+    {
+        var media = SegmentDecoder.Decode(segment);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var latents = media.Encoded is { Latents: not null } stored
+            ? tensor(stored.Latents, [.. stored.Shape.Select(d => (long)d)])
+            : vae.Encode(ImageTensors.Stack([media.Image ?? throw new InvalidDataException("an image segment must hold an image or image latents")], info.ImageSize!.Value)).Mean[0];
+        return LatentGrid.ToInput(latents * vae.ScalingFactor);   // [z, h, w] → positions
+    }
+
+    /// <inheritdoc/>
+    public SegmentRecord Decode(ModalityInput output)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var latents = LatentGrid.FromInput(output) / vae.ScalingFactor;  // [z, h, w]
+        var image = ImageTensors.ToImage(vae.Decode(latents.unsqueeze(0)), 0);
+        return Segments.OfImage(image);
+    }
+}

@@ -1,0 +1,61 @@
+using Luma.Unified.Abstractions;
+using Luma.Unified.Data.Format;
+using Luma.Unified.Data.Media;
+using Luma.Unified.Modalities.Codecs;
+using Luma.Unified.Modalities.Video;
+using static TorchSharp.torch;
+
+namespace Luma.Unified.Modalities.Media;
+
+/// <summary>
+/// Videos through a frozen video VAE, for the diffusion head: each latent cell (latent frame, row, column) is one
+/// position with its z channels (scaled) and 3-D coordinates. Pre-encoded segments are used as stored.
+/// </summary>
+public sealed class VideoModality(VideoVae vae, CodecInfo info) : IModality
+{
+    /// <inheritdoc/>
+    public string Name => Segments.Video;
+
+    /// <inheritdoc/>
+    public ModalityHead Head => ModalityHead.Diffusion;
+
+    /// <inheritdoc/>
+    public int VocabSize => 0;
+
+    /// <inheritdoc/>
+    public ModalityInput Encode(SegmentRecord segment)
+    {
+        var media = SegmentDecoder.Decode(segment);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor latents;
+        if (media.Encoded is { Latents: not null } stored)
+        {
+            latents = tensor(stored.Latents, [.. stored.Shape.Select(d => (long)d)]);
+        }
+        else
+        {
+            var clip = media.Video ?? throw new InvalidDataException("a video segment must hold a video or video latents");
+            try
+            {
+                vae.Shape.LatentFrames(clip.Frames.Count);
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidDataException(e.Message);
+            }
+            latents = vae.Encode(ImageTensors.Stack([.. clip.Frames], info.ImageSize!.Value).permute(1, 0, 2, 3).unsqueeze(0)).Mean[0];
+        }
+        return LatentGrid.ToInput(latents * vae.ScalingFactor);   // [z, t, h, w] → positions
+    }
+
+    /// <inheritdoc/>
+    public SegmentRecord Decode(ModalityInput output)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var clips = vae.Decode((LatentGrid.FromInput(output) / vae.ScalingFactor).unsqueeze(0))[0].permute(1, 0, 2, 3); // [t, 3, h, w]
+        var frames = Enumerable.Range(0, (int)clips.shape[0]).Select(f => ImageTensors.ToImage(clips, f)).ToList();
+        return Segments.OfVideo(new VideoClip(frames, 8));
+    }
+}
