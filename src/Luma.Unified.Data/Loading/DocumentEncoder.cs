@@ -22,7 +22,8 @@ public sealed record MediaGeometry(int PatchSize = 16, double AudioFramesPerSeco
 /// <summary>
 /// Turns a stored document into packable segments. Segments of autoregressive modalities (text through the
 /// tokenizer, plugin modalities through their own <see cref="IModality"/>) become token runs in the shared
-/// vocabulary (<see cref="VocabularyLayout"/>); the document is framed by <c>&lt;|bos|&gt;</c> … <c>&lt;|eos|&gt;</c>.
+/// vocabulary (<see cref="VocabularyLayout"/>); the document is framed by <c>&lt;|bos|&gt;</c> … <c>&lt;|eos|&gt;</c>
+/// and every image, video and audio segment by its <c>&lt;|image_start|&gt;</c> … <c>&lt;|image_end|&gt;</c> markers.
 /// Diffusion modalities (image/video through their VAEs) become latent positions; built-in media without a
 /// modality are decoded and sized by <see cref="MediaGeometry"/> (the expensive part, run on the loader's decode
 /// workers). Both are left out when <c>includeMedia</c> is false (a model that cannot read continuous inputs yet). A payload that does not decode, or a segment no loaded modality handles, is an <see cref="InvalidDataException"/>.
@@ -38,6 +39,7 @@ public sealed class DocumentEncoder
     private readonly int _bos;
     private readonly int _eos;
     private readonly IReadOnlyList<int> _space;
+    private readonly Dictionary<string, (int Start, int End)> _markers = [];
 
     /// <param name="tokenizer">The text tokenizer (document markers and the space between text segments).</param>
     /// <param name="modalities">Every modality of the run; text must be among them.</param>
@@ -55,6 +57,10 @@ public sealed class DocumentEncoder
         _bos = tokenizer.SpecialTokenId(SpecialTokens.BeginDocument);
         _eos = tokenizer.SpecialTokenId(SpecialTokens.EndDocument);
         _space = tokenizer.Encode(" ");
+        foreach (var kind in SpecialTokens.MarkedModalities)
+        {
+            _markers[kind] = (tokenizer.SpecialTokenId(SpecialTokens.Start(kind)), tokenizer.SpecialTokenId(SpecialTokens.End(kind)));
+        }
     }
 
     /// <summary>The shared vocabulary the token ids are in.</summary>
@@ -75,6 +81,30 @@ public sealed class DocumentEncoder
                 run.Clear();
             }
         }
+        void SwitchTo(string modality)
+        {
+            if (runModality != modality)
+            {
+                Flush();
+                runModality = modality;
+            }
+        }
+        // A media segment sits between its start and end markers, which are text tokens.
+        void AddMedia(string modality, PackableSegment media)
+        {
+            var marked = _markers.TryGetValue(modality, out var marker);
+            SwitchTo(Segments.Text);
+            if (marked)
+            {
+                run.Add(marker.Start);
+            }
+            Flush();
+            segments.Add(media);
+            if (marked)
+            {
+                run.Add(marker.End);
+            }
+        }
         for (var s = 0; s < document.Segments.Count; s++)
         {
             var segment = document.Segments[s];
@@ -90,16 +120,26 @@ public sealed class DocumentEncoder
                 {
                     throw Bad(source, s, e.Message);
                 }
+                var marked = _markers.TryGetValue(segment.Modality, out var marker);
+                if (marked)
+                {
+                    SwitchTo(Segments.Text);
+                    run.Add(marker.Start);
+                }
                 if (runModality != segment.Modality)
                 {
-                    Flush();
-                    runModality = segment.Modality;
+                    SwitchTo(segment.Modality);
                 }
                 else if (segment.Modality == Segments.Text && run.Count > 1)
                 {
                     run.AddRange(_space);
                 }
                 run.AddRange(tokens.Select(t => block.Offset + t));
+                if (marked)
+                {
+                    SwitchTo(Segments.Text);
+                    run.Add(marker.End);
+                }
                 continue;
             }
             if (!s_builtInMedia.Contains(segment.Modality) && !_modalities.ContainsKey(segment.Modality))
@@ -122,8 +162,7 @@ public sealed class DocumentEncoder
                 {
                     throw Bad(source, s, e.Message);
                 }
-                Flush();
-                segments.Add(new PackableSegment(segment.Modality, input.Length, Payload: input));
+                AddMedia(segment.Modality, new PackableSegment(segment.Modality, input.Length, Payload: input));
                 continue;
             }
             DecodedMedia media;
@@ -135,14 +174,9 @@ public sealed class DocumentEncoder
             {
                 throw Bad(source, s, e.Message);
             }
-            Flush();
-            segments.Add(new PackableSegment(segment.Modality, Positions(media), Payload: media));
+            AddMedia(segment.Modality, new PackableSegment(segment.Modality, Positions(media), Payload: media));
         }
-        if (runModality != Segments.Text)
-        {
-            Flush();
-            runModality = Segments.Text;
-        }
+        SwitchTo(Segments.Text);
         run.Add(_eos);
         Flush();
         return new PackableDocument(document.Id, source.Location, segments);

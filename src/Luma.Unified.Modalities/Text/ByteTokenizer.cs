@@ -9,15 +9,15 @@ namespace Luma.Unified.Modalities.Text;
 /// </summary>
 public sealed class ByteTokenizer : ITokenizer
 {
-    private static readonly string[] s_specialTokens = [SpecialTokens.BeginDocument, SpecialTokens.EndDocument];
+    private static readonly IReadOnlyList<string> s_specialTokens = SpecialTokens.All;
 
     /// <inheritdoc/>
-    public int VocabSize => 256 + s_specialTokens.Length;
+    public int VocabSize => 256 + s_specialTokens.Count;
 
     /// <inheritdoc/>
     public int SpecialTokenId(string name)
     {
-        var index = Array.IndexOf(s_specialTokens, name);
+        var index = s_specialTokens.ToList().IndexOf(name);
         return index >= 0
             ? 256 + index
             : throw new KeyNotFoundException($"The byte tokenizer has no special token '{name}' (it has {string.Join(", ", s_specialTokens)}).");

@@ -12,7 +12,7 @@ namespace Luma.Unified.Modalities.Text;
 /// </summary>
 public sealed partial class HfBpeTokenizer : ITokenizer
 {
-    private static readonly string[] s_lumaSpecialTokens = [SpecialTokens.BeginDocument, SpecialTokens.EndDocument];
+    private static readonly IReadOnlyList<string> s_lumaSpecialTokens = SpecialTokens.All;
 
     private readonly BpeTokenizer _tokenizer;
     private readonly IReadOnlyDictionary<string, int> _specialTokens;

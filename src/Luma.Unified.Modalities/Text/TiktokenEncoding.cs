@@ -11,7 +11,7 @@ namespace Luma.Unified.Modalities.Text;
 /// </summary>
 public sealed class TiktokenEncoding : ITokenizer
 {
-    private static readonly string[] s_lumaSpecialTokens = [SpecialTokens.BeginDocument, SpecialTokens.EndDocument];
+    private static readonly IReadOnlyList<string> s_lumaSpecialTokens = SpecialTokens.All;
 
     private readonly TiktokenTokenizer _tokenizer;
     private readonly IReadOnlyDictionary<string, int> _specialTokens;

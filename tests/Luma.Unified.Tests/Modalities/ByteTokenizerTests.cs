@@ -23,11 +23,13 @@ public sealed class ByteTokenizerTests
     [Fact]
     public void SpecialTokensFollowTheBytesAndDecodeToNothing()
     {
-        Assert.Equal(258, _tokenizer.VocabSize);
+        Assert.Equal(264, _tokenizer.VocabSize);
+        Assert.Equal(258, _tokenizer.SpecialTokenId(SpecialTokens.Start("image")));
+        Assert.Equal(263, _tokenizer.SpecialTokenId(SpecialTokens.End("audio")));
         Assert.Equal(256, _tokenizer.SpecialTokenId(SpecialTokens.BeginDocument));
         Assert.Equal(257, _tokenizer.SpecialTokenId(SpecialTokens.EndDocument));
         Assert.Equal("hi", _tokenizer.Decode([256, 104, 105, 257]));
-        var error = Assert.Throws<KeyNotFoundException>(() => _tokenizer.SpecialTokenId("<|image_start|>"));
-        Assert.Contains("<|image_start|>", error.Message, StringComparison.Ordinal);
+        var error = Assert.Throws<KeyNotFoundException>(() => _tokenizer.SpecialTokenId("<|lidar_start|>"));
+        Assert.Contains("<|lidar_start|>", error.Message, StringComparison.Ordinal);
     }
 }

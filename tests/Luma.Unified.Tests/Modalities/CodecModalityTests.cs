@@ -73,7 +73,12 @@ public sealed class CodecModalityTests(TinyCodecs codecs) : TorchTest, IClassFix
         var packable = encoder.Encode(new SourcedDocument(document, "test"));
 
         var audio = packable.Segments.Single(s => s.Modality == "audio");
-        Assert.All(audio.Tokens!, t => Assert.InRange(t, 258, 258 + 64 - 1));
+        Assert.All(audio.Tokens!, t => Assert.InRange(t, 264, 264 + 64 - 1));
+        var bytes = new ByteTokenizer();
+        var text = packable.Segments.Where(s => s.Modality == "text").SelectMany(s => s.Tokens!).ToList();
+        Assert.Contains(bytes.SpecialTokenId(SpecialTokens.Start("audio")), text);
+        Assert.Contains(bytes.SpecialTokenId(SpecialTokens.End("audio")), text);
+        Assert.Equal(["text", "audio", "text"], packable.Segments.Select(s => s.Modality));
         Assert.DoesNotContain(packable.Segments, s => s.Modality is "image" or "video");
     }
 

@@ -75,7 +75,7 @@ public sealed class HfBpeTokenizerTests
         var appended = HfBpeTokenizer.Load(WriteTokenizer(plain));
         var declared = HfBpeTokenizer.Load(WriteTokenizer(withEos, withEos: true));
 
-        Assert.Equal((265, 266, 267), (appended.SpecialTokenId(SpecialTokens.BeginDocument), appended.SpecialTokenId(SpecialTokens.EndDocument), appended.VocabSize));
+        Assert.Equal((265, 266, 273), (appended.SpecialTokenId(SpecialTokens.BeginDocument), appended.SpecialTokenId(SpecialTokens.EndDocument), appended.VocabSize));
         Assert.Equal(265, declared.SpecialTokenId(SpecialTokens.EndDocument));
         Assert.Equal(266, declared.SpecialTokenId(SpecialTokens.BeginDocument));
         Assert.Equal("hello", appended.Decode([265, 259, 266]));

@@ -36,9 +36,11 @@ public sealed class TiktokenEncodingTests
     {
         Assert.Equal(200_019, s_o200k.SpecialTokenId(SpecialTokens.BeginDocument)); // after <|endofprompt|> = 200018
         Assert.Equal(200_020, s_o200k.SpecialTokenId(SpecialTokens.EndDocument));
-        Assert.Equal(200_021, s_o200k.VocabSize);
+        Assert.Equal(200_027, s_o200k.VocabSize); // 8 Luma special tokens: document and media boundaries
         Assert.Equal(100_277, s_cl100k.SpecialTokenId(SpecialTokens.BeginDocument)); // after <|endofprompt|> = 100276
         Assert.Equal("hi", s_cl100k.Decode([100_277, .. s_cl100k.Encode("hi"), 100_278]));
-        Assert.Throws<KeyNotFoundException>(() => s_cl100k.SpecialTokenId("<|image_start|>"));
+        Assert.Equal(100_279, s_cl100k.SpecialTokenId(SpecialTokens.Start("image")));
+        Assert.Equal(100_285, s_cl100k.VocabSize);
+        Assert.Throws<KeyNotFoundException>(() => s_cl100k.SpecialTokenId("<|lidar_start|>"));
     }
 }
