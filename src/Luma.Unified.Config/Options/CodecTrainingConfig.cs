@@ -51,6 +51,14 @@ public sealed record CodecOptions : IValidatableOptions
     [Range(0.0, 1.0)]
     public double KlWeight { get; init; } = 1e-6;
 
+    /// <summary>Weight of the optional adversarial (PatchGAN, hinge) term for image/video VAEs; 0 = off.</summary>
+    [Range(0.0, 10.0)]
+    public double AdversarialWeight { get; init; }
+
+    /// <summary>Step from which the adversarial term is used (the reconstruction settles first).</summary>
+    [Range(0, 10_000_000)]
+    public int AdversarialStart { get; init; }
+
     /// <summary>Video VAE: frames compressed into one latent frame (after the first, which stays on its own).</summary>
     [Range(1, 16)]
     public int TemporalDownsample { get; init; } = 2;

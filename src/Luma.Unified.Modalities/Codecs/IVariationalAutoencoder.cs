@@ -11,8 +11,8 @@ public interface IVariationalAutoencoder
     /// <summary>Latent → media.</summary>
     Tensor Decode(Tensor latents);
 
-    /// <summary>One training pass: (reconstruction MSE, KL per latent element).</summary>
-    (Tensor Reconstruction, Tensor Kl) Losses(Tensor media);
+    /// <summary>One training pass: (reconstruction MSE, KL per latent element, the reconstruction itself).</summary>
+    (Tensor Reconstruction, Tensor Kl, Tensor Output) Losses(Tensor media);
 
     /// <summary>1 / std of training latents (set after training, stored with the weights).</summary>
     double ScalingFactor { get; set; }

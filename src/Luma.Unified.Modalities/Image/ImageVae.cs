@@ -88,15 +88,16 @@ public sealed class ImageVae : nn.Module, IVariationalAutoencoder
 
     /// <summary>
     /// One training pass: encode, sample a latent with the reparameterisation trick, decode.
-    /// Returns (reconstruction loss = MSE, KL divergence to N(0, I) averaged over latent elements).
+    /// Returns (reconstruction loss = MSE, KL divergence to N(0, I) averaged over latent elements, the reconstruction).
     /// </summary>
-    public (Tensor Reconstruction, Tensor Kl) Losses(Tensor images)
+    public (Tensor Reconstruction, Tensor Kl, Tensor Output) Losses(Tensor images)
     {
         using var scope = NewDisposeScope();
         var (mean, logVariance) = Encode(images);
         var latent = mean + (0.5 * logVariance).exp() * randn_like(mean);
-        var reconstruction = nn.functional.mse_loss(Decode(latent), images);
+        var output = Decode(latent);
+        var reconstruction = nn.functional.mse_loss(output, images);
         var kl = (0.5 * (mean.pow(2) + logVariance.exp() - 1 - logVariance)).mean();
-        return (reconstruction.MoveToOuterDisposeScope(), kl.MoveToOuterDisposeScope());
+        return (reconstruction.MoveToOuterDisposeScope(), kl.MoveToOuterDisposeScope(), output.MoveToOuterDisposeScope());
     }
 }

@@ -74,14 +74,15 @@ public sealed class VideoVae : nn.Module, IVariationalAutoencoder
         return frames.reshape(b, t, 3, frames.shape[2], frames.shape[3]).permute(0, 2, 1, 3, 4).MoveToOuterDisposeScope();
     }
 
-    /// <summary>One training pass: (reconstruction MSE, KL to N(0, I) per latent element).</summary>
-    public (Tensor Reconstruction, Tensor Kl) Losses(Tensor clips)
+    /// <summary>One training pass: (reconstruction MSE, KL to N(0, I) per latent element, the reconstruction).</summary>
+    public (Tensor Reconstruction, Tensor Kl, Tensor Output) Losses(Tensor clips)
     {
         using var scope = NewDisposeScope();
         var (mean, logVariance) = Encode(clips);
         var latent = mean + (0.5 * logVariance).exp() * randn_like(mean);
-        var reconstruction = nn.functional.mse_loss(Decode(latent), clips);
+        var output = Decode(latent);
+        var reconstruction = nn.functional.mse_loss(output, clips);
         var kl = (0.5 * (mean.pow(2) + logVariance.exp() - 1 - logVariance)).mean();
-        return (reconstruction.MoveToOuterDisposeScope(), kl.MoveToOuterDisposeScope());
+        return (reconstruction.MoveToOuterDisposeScope(), kl.MoveToOuterDisposeScope(), output.MoveToOuterDisposeScope());
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Luma.Unified.Config.Options;
 using Luma.Unified.Data.Media;
 using Luma.Unified.Modalities.Codecs;
+using Luma.Unified.Modalities.Image;
 using Luma.Unified.Runtime;
 using Luma.Unified.Training.Observability;
 using Serilog;
@@ -14,7 +15,8 @@ namespace Luma.Unified.Training.Codecs;
 public sealed record CodecTrainingResult(string Metric, double Initial, double Final, double ScalingFactor, string Directory);
 
 /// <summary>
-/// Trains a VAE — image or video — on media tensors (reconstruction MSE + <c>codec.kl_weight</c> · KL, AdamW),
+/// Trains a VAE — image or video — on media tensors (reconstruction MSE + <c>codec.kl_weight</c> · KL, and optionally
+/// <c>codec.adversarial_weight</c> · a PatchGAN hinge term from <c>codec.adversarial_start</c>; AdamW),
 /// reports held-out PSNR as it goes, measures the latent scaling factor, and saves the codec with its config.
 /// </summary>
 public sealed class VaeTrainer(CodecTrainingConfig config, string resolvedYaml, ILogger log)
@@ -27,6 +29,10 @@ public sealed class VaeTrainer(CodecTrainingConfig config, string resolvedYaml, 
         var (trainMedia, validationMedia) = (media.Train.to(session.Device), media.Validation.to(session.Device));
         model.to(session.Device);
         using var optimizer = optim.AdamW(model.parameters(), train.Lr, weight_decay: 0);
+        // The optional adversarial term: a PatchGAN on frames, trained with its own optimizer, off unless weighted.
+        using var discriminator = codec.AdversarialWeight > 0 ? new PatchDiscriminator(codec.BaseChannels) : null;
+        discriminator?.to(session.Device);
+        using var discriminatorOptimizer = discriminator is null ? null : optim.AdamW(discriminator.parameters(), train.Lr, 0.5, 0.9, weight_decay: 0);
         var generator = new Generator((ulong)config.Run.Seed, session.Device);
         log.Information("Training {Kind}: {Parameters:N0} parameters, {Train:N0} training / {Validation:N0} held-out items of shape [{Shape}], {Steps} steps × {Batch}",
             ConfigNaming(codec.Kind), model.parameters().Sum(p => p.numel()), trainMedia.shape[0], validationMedia.shape[0],
@@ -43,9 +49,21 @@ public sealed class VaeTrainer(CodecTrainingConfig config, string resolvedYaml, 
             using var scope = NewDisposeScope();
             var batch = trainMedia.index_select(0, randint(0, trainMedia.shape[0], [train.BatchSize], generator: generator, device: session.Device));
             optimizer.zero_grad();
-            var (reconstruction, kl) = model.Losses(batch);
-            (reconstruction + codec.KlWeight * kl).backward();
+            var (reconstruction, kl, output) = model.Losses(batch);
+            var adversarial = discriminator is not null && step > codec.AdversarialStart;
+            var loss = reconstruction + codec.KlWeight * kl;
+            if (adversarial)
+            {
+                loss = loss + codec.AdversarialWeight * discriminator!.GeneratorLoss(Frames(output));
+            }
+            loss.backward();
             optimizer.step();
+            if (adversarial)
+            {
+                discriminatorOptimizer!.zero_grad();
+                discriminator!.DiscriminatorLoss(Frames(batch), Frames(output)).backward();
+                discriminatorOptimizer.step();
+            }
             reconstructionSum += reconstruction.item<float>();
             klSum += kl.item<float>();
             windowSteps++;
@@ -71,6 +89,10 @@ public sealed class VaeTrainer(CodecTrainingConfig config, string resolvedYaml, 
             ConfigNaming(codec.Kind), outDirectory, initialPsnr, finalPsnr, model.ScalingFactor, ProgressLine.Duration(clock.Elapsed));
         return new CodecTrainingResult("PSNR", initialPsnr, finalPsnr, model.ScalingFactor, Path.GetFullPath(outDirectory));
     }
+
+    // Images as they are; videos [b, 3, t, h, w] as b·t frames.
+    private static Tensor Frames(Tensor media) =>
+        media.dim() == 4 ? media : media.permute(0, 2, 1, 3, 4).reshape(-1, media.shape[1], media.shape[3], media.shape[4]);
 
     /// <summary>Held-out PSNR of encode (mean) → decode, in chunks of 32 items.</summary>
     public static double Psnr<TModel>(TModel model, Tensor media) where TModel : nn.Module, IVariationalAutoencoder

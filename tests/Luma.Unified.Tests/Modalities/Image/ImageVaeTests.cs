@@ -65,6 +65,23 @@ public sealed class ImageVaeTests : TorchTest
     }
 
     [Fact]
+    public void TheOptionalAdversarialTermTrainsAPatchDiscriminatorAlongsideAndIsNotSaved()
+    {
+        using var temp = new TempDirectory();
+        var (config, _) = ConfigLoader.Load<CodecTrainingConfig>(Repo.Config("vae-image-64.yaml"),
+            [.. s_tiny.Where(o => !o.StartsWith("train.steps", StringComparison.Ordinal) && !o.StartsWith("train.eval_every", StringComparison.Ordinal)),
+             "train.steps=12", "train.eval_every=12", "codec.adversarial_weight=0.1", "codec.adversarial_start=4"]);
+        using var log = RunLogging.Create(jsonLogFile: null);
+
+        var result = CodecTraining.Run(config, "test", log, temp.Combine("vae"));
+
+        Assert.True(double.IsFinite(result.Final));
+        var saved = TorchSharp.PyBridge.Safetensors.LoadStateDict(temp.Combine("vae", "codec.safetensors"));
+        Assert.DoesNotContain(saved.Keys, k => k.Contains("layers", StringComparison.Ordinal));
+        Assert.Equal(new ImageVae(new ImageVaeShape(4, 4, 16)).state_dict().Keys.Order(), saved.Keys.Order());
+    }
+
+    [Fact]
     public void LoadingSomethingThatIsNotACodecNamesIt()
     {
         using var temp = new TempDirectory();
