@@ -1,7 +1,6 @@
 using Luma.Unified.Config;
 using Luma.Unified.Config.Options;
 using Luma.Unified.Data.Format;
-using Luma.Unified.Data.Loading;
 using Luma.Unified.Data.Media;
 using Luma.Unified.Data.Synthesis;
 
@@ -28,41 +27,17 @@ public sealed record CodecClips(IReadOnlyList<float[]> Train, IReadOnlyList<floa
             });
             clips.AddRange(generated);
         }
-        for (var p = 0; p < data.Paths.Count; p++)
+        foreach (var (key, location, segment) in CodecSources.Segments(data, Segments.Audio, configSource))
         {
-            ShardedDataset dataset;
-            try
+            var clip = SegmentDecoder.Decode(segment).Audio!;
+            if (clip.SampleRate != data.SampleRate)
             {
-                dataset = ShardedDataset.Open(data.Paths[p]);
+                throw ConfigException.At(configSource, "data.sample_rate", data.SampleRate.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    $"{location} is sampled at {clip.SampleRate} Hz; resample the data or set data.sample_rate to match.");
             }
-            catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
-            {
-                throw ConfigException.At(configSource, $"data.paths[{p}]", data.Paths[p], e.Message);
-            }
-            foreach (var (_, row, document) in dataset.ReadAllAsync().ToBlockingEnumerable())
-            {
-                for (var s = 0; s < document.Segments.Count; s++)
-                {
-                    if (document.Segments[s].Modality != Segments.Audio)
-                    {
-                        continue;
-                    }
-                    var clip = SegmentDecoder.Decode(document.Segments[s]).Audio!;
-                    if (clip.SampleRate != data.SampleRate)
-                    {
-                        throw ConfigException.At(configSource, "data.sample_rate", data.SampleRate.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                            $"{data.Paths[p]} row {row} is sampled at {clip.SampleRate} Hz; resample the data or set data.sample_rate to match.");
-                    }
-                    clips.Add(($"{document.Id}/{s}", clip));
-                }
-            }
+            clips.Add((key, clip));
         }
-        var validation = clips.Where(c => DocumentFilter.IsHeldOut(c.Key, data.ValidationFraction)).Select(c => c.Clip.Samples).ToList();
-        var train = clips.Where(c => !DocumentFilter.IsHeldOut(c.Key, data.ValidationFraction)).Select(c => c.Clip.Samples).ToList();
-        if (train.Count == 0 || validation.Count == 0)
-        {
-            throw ConfigException.At(configSource, "data", null, $"found {train.Count} training and {validation.Count} held-out audio clips; an audio codec needs both.");
-        }
+        var (train, validation) = CodecSources.Split(clips.Select(c => (c.Key, c.Clip.Samples)).ToList(), data.ValidationFraction, "audio clips", configSource);
         return new CodecClips(train, validation);
     }
 }

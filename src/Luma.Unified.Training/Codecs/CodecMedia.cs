@@ -1,7 +1,5 @@
-using Luma.Unified.Config;
 using Luma.Unified.Config.Options;
 using Luma.Unified.Data.Format;
-using Luma.Unified.Data.Loading;
 using Luma.Unified.Data.Media;
 using Luma.Unified.Data.Synthesis;
 using static TorchSharp.torch;
@@ -33,34 +31,8 @@ public sealed record CodecMedia(Tensor Train, Tensor Validation) : IDisposable
             });
             images.AddRange(generated);
         }
-        for (var p = 0; p < data.Paths.Count; p++)
-        {
-            ShardedDataset dataset;
-            try
-            {
-                dataset = ShardedDataset.Open(data.Paths[p]);
-            }
-            catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
-            {
-                throw ConfigException.At(configSource, $"data.paths[{p}]", data.Paths[p], e.Message);
-            }
-            foreach (var (_, _, document) in dataset.ReadAllAsync().ToBlockingEnumerable())
-            {
-                for (var s = 0; s < document.Segments.Count; s++)
-                {
-                    if (document.Segments[s].Modality == Segments.Image)
-                    {
-                        images.Add(($"{document.Id}/{s}", SegmentDecoder.Decode(document.Segments[s]).Image!));
-                    }
-                }
-            }
-        }
-        var validation = images.Where(i => DocumentFilter.IsHeldOut(i.Key, data.ValidationFraction)).Select(i => i.Image).ToList();
-        var train = images.Where(i => !DocumentFilter.IsHeldOut(i.Key, data.ValidationFraction)).Select(i => i.Image).ToList();
-        if (train.Count == 0 || validation.Count == 0)
-        {
-            throw ConfigException.At(configSource, "data", null, $"found {train.Count} training and {validation.Count} held-out images; an image codec needs both (more images, or another validation_fraction).");
-        }
+        images.AddRange(CodecSources.Segments(data, Segments.Image, configSource).Select(s => (s.Key, SegmentDecoder.Decode(s.Segment).Image!)));
+        var (train, validation) = CodecSources.Split(images, data.ValidationFraction, "images", configSource);
         return new CodecMedia(ImageTensors.Stack(train, data.ImageSize), ImageTensors.Stack(validation, data.ImageSize));
     }
 
@@ -81,40 +53,15 @@ public sealed record CodecMedia(Tensor Train, Tensor Validation) : IDisposable
             });
             clips.AddRange(generated);
         }
-        for (var p = 0; p < data.Paths.Count; p++)
-        {
-            ShardedDataset dataset;
-            try
-            {
-                dataset = ShardedDataset.Open(data.Paths[p]);
-            }
-            catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
-            {
-                throw ConfigException.At(configSource, $"data.paths[{p}]", data.Paths[p], e.Message);
-            }
-            foreach (var (_, _, document) in dataset.ReadAllAsync().ToBlockingEnumerable())
-            {
-                for (var s = 0; s < document.Segments.Count; s++)
-                {
-                    if (document.Segments[s].Modality == Segments.Video && SegmentDecoder.Decode(document.Segments[s]).Video is { } clip && clip.Frames.Count >= data.VideoFrames)
-                    {
-                        clips.Add(($"{document.Id}/{s}", clip));
-                    }
-                }
-            }
-        }
+        clips.AddRange(CodecSources.Segments(data, Segments.Video, configSource)
+            .Select(s => (s.Key, SegmentDecoder.Decode(s.Segment).Video!)).Where(c => c.Item2.Frames.Count >= data.VideoFrames));
         Tensor Stack(IEnumerable<VideoClip> videos)
         {
             using var scope = NewDisposeScope();
             var stacked = videos.Select(v => ImageTensors.Stack([.. v.Frames.Take(data.VideoFrames)], data.ImageSize).permute(1, 0, 2, 3).unsqueeze(0)).ToList();
             return cat(stacked, dim: 0).MoveToOuterDisposeScope();
         }
-        var validation = clips.Where(c => DocumentFilter.IsHeldOut(c.Key, data.ValidationFraction)).Select(c => c.Clip).ToList();
-        var train = clips.Where(c => !DocumentFilter.IsHeldOut(c.Key, data.ValidationFraction)).Select(c => c.Clip).ToList();
-        if (train.Count == 0 || validation.Count == 0)
-        {
-            throw ConfigException.At(configSource, "data", null, $"found {train.Count} training and {validation.Count} held-out videos of at least {data.VideoFrames} frames; a video codec needs both.");
-        }
+        var (train, validation) = CodecSources.Split(clips, data.ValidationFraction, $"videos of at least {data.VideoFrames} frames", configSource);
         return new CodecMedia(Stack(train), Stack(validation));
     }
 
