@@ -54,76 +54,72 @@ public static class CodecCommand
 
     private static Command Encode(TextWriter output, TextWriter error)
     {
-        var (codec, input, destination) = Paths("image (PNG/JPEG) or audio (WAV)", "latents/codes file (.safetensors)");
+        var (codec, input, destination) = Paths("image (PNG/JPEG), video (PNG frame strip) or audio (WAV)", "latents/codes file (.safetensors)");
         var command = new Command("encode",
-            "Image codec: image → latents (safetensors key 'latents', [1, z, h/f, w/f], unscaled); audio codec: WAV → codes (key 'codes', [1, q, t]). The reconstruction is written beside it (.reconstruction.png/.wav).");
+            "Image/video VAE: media → latents (safetensors key 'latents', unscaled); audio codec: WAV → codes (key 'codes', [1, q, t]). The reconstruction is written beside it (.reconstruction.png/.wav).");
         foreach (var option in new Option[] { codec, input, destination })
         {
             command.Options.Add(option);
         }
         command.SetAction(parse => CommandGuard.Run(error, () =>
-        {
-            TorchRuntime.EnsureLoaded();
-            switch (CodecStore.KindOf(parse.GetValue(codec)!))
-            {
-                case "audio-codec":
-                    EncodeAudio(parse.GetValue(codec)!, parse.GetValue(input)!, parse.GetValue(destination)!, output);
-                    return ExitCodes.Success;
-                case "video-vae":
-                    EncodeVideo(parse.GetValue(codec)!, parse.GetValue(input)!, parse.GetValue(destination)!, output);
-                    return ExitCodes.Success;
-            }
-            var (vae, info) = CodecStore.LoadImageVae(parse.GetValue(codec)!);
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            var image = ImageCodec.Decode(File.ReadAllBytes(parse.GetValue(input)!));
-            var latents = vae.Encode(ImageTensors.Stack([image], info.ImageSize!.Value)).Mean;
-            var outPath = parse.GetValue(destination)!;
-            Safetensors.SaveStateDict(outPath, new Dictionary<string, Tensor> { [LatentKey] = latents.contiguous() });
-            var preview = Path.ChangeExtension(outPath, ".reconstruction.png");
-            File.WriteAllBytes(preview, ImageCodec.EncodePng(ImageTensors.ToImage(vae.Decode(latents), 0)));
-            output.WriteLine($"latents {string.Join("×", latents.shape)} → {outPath}; reconstruction → {preview}");
-            return ExitCodes.Success;
-        }));
+            Dispatch(parse.GetValue(codec)!, parse.GetValue(input)!, parse.GetValue(destination)!, output, EncodeImage, EncodeVideo, EncodeAudio)));
         return command;
     }
 
     private static Command Decode(TextWriter output, TextWriter error)
     {
-        var (codec, input, destination) = Paths("latents/codes file (.safetensors from `luma codec encode`)", "image (PNG) or audio (WAV)");
-        var command = new Command("decode", "Decode latents into a PNG image (image codec) or codes into a WAV file (audio codec).");
+        var (codec, input, destination) = Paths("latents/codes file (.safetensors from `luma codec encode`)", "image (PNG), video (PNG frame strip) or audio (WAV)");
+        var command = new Command("decode", "Decode latents into a PNG image or frame strip (image/video VAE) or codes into a WAV file (audio codec).");
         foreach (var option in new Option[] { codec, input, destination })
         {
             command.Options.Add(option);
         }
         command.SetAction(parse => CommandGuard.Run(error, () =>
-        {
-            TorchRuntime.EnsureLoaded();
-            switch (CodecStore.KindOf(parse.GetValue(codec)!))
-            {
-                case "audio-codec":
-                    DecodeAudio(parse.GetValue(codec)!, parse.GetValue(input)!, parse.GetValue(destination)!, output);
-                    return ExitCodes.Success;
-                case "video-vae":
-                    DecodeVideo(parse.GetValue(codec)!, parse.GetValue(input)!, parse.GetValue(destination)!, output);
-                    return ExitCodes.Success;
-            }
-            var (vae, _) = CodecStore.LoadImageVae(parse.GetValue(codec)!);
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            var inPath = parse.GetValue(input)!;
-            var tensors = Safetensors.LoadStateDict(inPath);
-            var latents = tensors.TryGetValue(LatentKey, out var t) ? t : throw new InvalidDataException($"{inPath} has no '{LatentKey}' tensor.");
-            if (latents.dim() != 4 || latents.shape[1] != vae.Shape.LatentChannels)
-            {
-                throw new InvalidDataException($"{inPath}: latents must be [n, {vae.Shape.LatentChannels}, h, w], got [{string.Join(", ", latents.shape)}].");
-            }
-            var outPath = parse.GetValue(destination)!;
-            File.WriteAllBytes(outPath, ImageCodec.EncodePng(ImageTensors.ToImage(vae.Decode(latents), 0)));
-            output.WriteLine($"image → {outPath}");
-            return ExitCodes.Success;
-        }));
+            Dispatch(parse.GetValue(codec)!, parse.GetValue(input)!, parse.GetValue(destination)!, output, DecodeImage, DecodeVideo, DecodeAudio)));
         return command;
+    }
+
+    private delegate void CodecAction(string codec, string input, string output, TextWriter writer);
+
+    // Picks the action for the kind of codec saved in the directory.
+    private static int Dispatch(string codec, string input, string output, TextWriter writer, CodecAction image, CodecAction video, CodecAction audio)
+    {
+        TorchRuntime.EnsureLoaded();
+        var action = CodecStore.KindOf(codec) switch
+        {
+            "audio-codec" => audio,
+            "video-vae" => video,
+            _ => image,
+        };
+        action(codec, input, output, writer);
+        return ExitCodes.Success;
+    }
+
+    private static void EncodeImage(string directory, string inPath, string outPath, TextWriter output)
+    {
+        var (vae, info) = CodecStore.LoadImageVae(directory);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var image = ImageCodec.Decode(File.ReadAllBytes(inPath));
+        var latents = vae.Encode(ImageTensors.Stack([image], info.ImageSize!.Value)).Mean;
+        Safetensors.SaveStateDict(outPath, new Dictionary<string, Tensor> { [LatentKey] = latents.contiguous() });
+        var preview = Path.ChangeExtension(outPath, ".reconstruction.png");
+        File.WriteAllBytes(preview, ImageCodec.EncodePng(ImageTensors.ToImage(vae.Decode(latents), 0)));
+        output.WriteLine($"latents {string.Join("×", latents.shape)} → {outPath}; reconstruction → {preview}");
+    }
+
+    private static void DecodeImage(string directory, string inPath, string outPath, TextWriter output)
+    {
+        var (vae, _) = CodecStore.LoadImageVae(directory);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var latents = Safetensors.LoadStateDict(inPath).TryGetValue(LatentKey, out var t) ? t : throw new InvalidDataException($"{inPath} has no '{LatentKey}' tensor.");
+        if (latents.dim() != 4 || latents.shape[1] != vae.Shape.LatentChannels)
+        {
+            throw new InvalidDataException($"{inPath}: latents must be [n, {vae.Shape.LatentChannels}, h, w], got [{string.Join(", ", latents.shape)}].");
+        }
+        File.WriteAllBytes(outPath, ImageCodec.EncodePng(ImageTensors.ToImage(vae.Decode(latents), 0)));
+        output.WriteLine($"image → {outPath}");
     }
 
     // Video goes in and out as a PNG frame strip: square frames side by side, so the frame count is width / height.
