@@ -21,8 +21,12 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
     private const int DataParallelRanks = 1;
     private const int Rank = 0;
 
-    /// <summary>Trains to <c>train.steps</c>, or until <paramref name="stop"/> is signalled (then saves and returns).</summary>
-    public TrainingResult Run(CancellationToken stop = default)
+    /// <summary>
+    /// Trains to <c>train.steps</c>, or until <paramref name="stop"/> is signalled (then saves and returns). With
+    /// <paramref name="resumeFrom"/> it continues from that checkpoint — weights, optimizer, RNG, data position and
+    /// step — refusing a changed config (listing the changes) unless <paramref name="allowConfigChange"/>.
+    /// </summary>
+    public TrainingResult Run(CancellationToken stop = default, string? resumeFrom = null, bool allowConfigChange = false)
     {
         var options = config.Options;
         var train = options.Train;
@@ -33,7 +37,8 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
         using var optimizer = OptimizerFactory.AdamW(model, train);
         var schedule = new WarmupCosineSchedule(train.Lr, train.MinLr, train.WarmupSteps, train.Steps);
         var checkpoints = new CheckpointStore(run, options.Checkpoint.KeepLast);
-        var configHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(config.ToYaml())));
+        var yaml = config.ToYaml();
+        var configHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(yaml)));
         var accumulation = train.AccumulationSteps(DataParallelRanks);
         var tokensPerStep = (long)train.GlobalBatch * options.Data.SeqLen;
         var parameters = model.parameters().ToList();
@@ -55,6 +60,15 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
         double? validationLoss = null;
         var window = new LossWindow();
         var step = 0;
+        if (resumeFrom is not null)
+        {
+            var changes = ResumeChanges(resumeFrom, yaml, allowConfigChange);
+            var state = CheckpointStore.Load(resumeFrom, model, optimizer);
+            loader.Restore(state.Loader);
+            step = state.Step;
+            log.Information("Resumed from {Checkpoint} at step {Step}{Changes}", resumeFrom, step,
+                changes.Count > 0 ? $" with config changes: {string.Join("; ", changes)}" : "");
+        }
         var lastCheckpoint = "";
         for (; step < train.Steps && !stop.IsCancellationRequested; step++)
         {
@@ -91,7 +105,7 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
             optimizer.step();
 
             var done = step + 1;
-            firstLoss = step == 0 ? stepLoss : firstLoss;
+            firstLoss = double.IsNaN(firstLoss) ? stepLoss : firstLoss;
             window.Add(stepLoss, stepParts);
             var evaluate = train.EvalEvery > 0 && options.Data.ValidationFraction > 0 && (done % train.EvalEvery == 0 || done == train.Steps);
             double? validationNow = evaluate ? ValidationLoss(components, train, options.Run.Seed) : null;
@@ -133,7 +147,7 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
             }
             if (options.Checkpoint.Every > 0 && done % options.Checkpoint.Every == 0 && done < train.Steps)
             {
-                lastCheckpoint = checkpoints.Save(model, optimizer, new CheckpointState(done, loader.State, configHash, DateTimeOffset.UtcNow));
+                lastCheckpoint = checkpoints.Save(model, optimizer, new CheckpointState(done, loader.State, configHash, DateTimeOffset.UtcNow), yaml);
                 log.Information("Saved checkpoint {Checkpoint}", lastCheckpoint);
             }
         }
@@ -147,11 +161,27 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
         {
             finalLoss = window.Mean;
         }
-        lastCheckpoint = checkpoints.Save(model, optimizer, new CheckpointState(step, loader.State, configHash, DateTimeOffset.UtcNow));
+        lastCheckpoint = checkpoints.Save(model, optimizer, new CheckpointState(step, loader.State, configHash, DateTimeOffset.UtcNow), yaml);
         log.Information(
             "Finished {Steps} steps in {Elapsed}: loss {First:0.0000} → {Final:0.0000}; waited {DataWait:0.0} s for data; {Skipped} undecodable documents skipped; checkpoint {Checkpoint}",
             step, ProgressLine.Duration(clock.Elapsed), firstLoss, finalLoss, loader.WaitTime.TotalSeconds, loader.SkippedDocuments, lastCheckpoint);
         return new TrainingResult(step, firstLoss, finalLoss, validationLoss, lastCheckpoint, stopped);
+    }
+
+    /// <summary>
+    /// The config changes resuming <paramref name="checkpoint"/> with <paramref name="yaml"/> would make; throws a
+    /// <see cref="ConfigException"/> listing them unless <paramref name="allowConfigChange"/>.
+    /// </summary>
+    public static IReadOnlyList<string> ResumeChanges(string checkpoint, string yaml, bool allowConfigChange)
+    {
+        var saved = CheckpointStore.ConfigOf(checkpoint);
+        var changes = saved is null ? [] : ConfigDiff.Between(saved, yaml);
+        if (changes.Count > 0 && !allowConfigChange)
+        {
+            throw new ConfigException(
+                $"{checkpoint} was written with another config; resuming would change:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", changes)}{Environment.NewLine}Pass --allow-config-change to resume anyway.");
+        }
+        return changes;
     }
 
     private static long PredictedTokens(TokenBatch batch) => batch.Targets.ne(TokenBatchBuilder.IgnoreIndex).sum().item<long>();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Luma.Unified.Model;
+using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.PyBridge;
 
@@ -8,7 +9,8 @@ namespace Luma.Unified.Training.Checkpointing;
 
 /// <summary>
 /// Checkpoints under <c>RUN_DIR/checkpoints/step_NNNNNNNN/</c>: <c>model.safetensors</c> (readable by PyTorch's
-/// safetensors), <c>optimizer.pt</c> (PyTorch pickle of the AdamW state) and <c>state.json</c>.
+/// safetensors), <c>optimizer.pt</c> (PyTorch pickle of the AdamW state), <c>rng.safetensors</c> (the torch RNG
+/// state), <c>config.yaml</c> (the resolved config) and <c>state.json</c>.
 /// A checkpoint is written into a hidden temporary directory, flushed to disk and renamed into place, so a
 /// crash mid-save leaves the previous checkpoints untouched and never a half-written one under a real name.
 /// </summary>
@@ -18,10 +20,12 @@ public sealed class CheckpointStore(RunDirectory run, int keepLast)
     private const string ModelFile = "model.safetensors";
     private const string OptimizerFile = "optimizer.pt";
     private const string StateFile = "state.json";
+    private const string RngFile = "rng.safetensors";
+    private const string ConfigFile = "config.yaml";
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
 
     /// <summary>Saves a checkpoint and then deletes all but the newest <c>keepLast</c>. Returns its directory.</summary>
-    public string Save(UnifiedModel model, OptimizerHelper optimizer, CheckpointState state)
+    public string Save(UnifiedModel model, OptimizerHelper optimizer, CheckpointState state, string resolvedConfigYaml)
     {
         var final = Path.Combine(run.CheckpointsDirectory, $"{Prefix}{state.Step:D8}");
         var temporary = Path.Combine(run.CheckpointsDirectory, $".tmp-{Prefix}{state.Step:D8}-{Environment.ProcessId}");
@@ -32,6 +36,12 @@ public sealed class CheckpointStore(RunDirectory run, int keepLast)
         Directory.CreateDirectory(temporary);
         WriteDurably(Path.Combine(temporary, ModelFile), stream => model.save_safetensors(stream, leaveOpen: true));
         WriteDurably(Path.Combine(temporary, OptimizerFile), stream => optimizer.save_py(stream, leaveOpen: true));
+        using (var rng = torch.get_rng_state())
+        {
+            WriteDurably(Path.Combine(temporary, RngFile), stream => Safetensors.SaveStateDict(stream, new Dictionary<string, torch.Tensor> { ["cpu"] = rng }, leaveOpen: true));
+        }
+        WriteDurably(Path.Combine(temporary, ConfigFile), stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(resolvedConfigYaml)));
+        // state.json last: its presence marks the checkpoint complete.
         WriteDurably(Path.Combine(temporary, StateFile), stream => JsonSerializer.Serialize(stream, state, s_json));
         if (Directory.Exists(final))
         {
@@ -41,6 +51,13 @@ public sealed class CheckpointStore(RunDirectory run, int keepLast)
         Directory.Move(temporary, final);
         ApplyRetention();
         return final;
+    }
+
+    /// <summary>The resolved config a checkpoint was written with, or null for a checkpoint without one.</summary>
+    public static string? ConfigOf(string directory)
+    {
+        var path = Path.Combine(directory, ConfigFile);
+        return File.Exists(path) ? File.ReadAllText(path) : null;
     }
 
     /// <summary>Complete checkpoints, oldest first (temporary and partial directories are ignored).</summary>
@@ -69,7 +86,16 @@ public sealed class CheckpointStore(RunDirectory run, int keepLast)
         var state = JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(statePath))
             ?? throw new InvalidDataException($"{statePath} is empty.");
         model.load_safetensors(Path.Combine(directory, ModelFile), strict: true);
-        optimizer?.load_py(Path.Combine(directory, OptimizerFile));
+        if (optimizer is not null)
+        {
+            optimizer.load_py(Path.Combine(directory, OptimizerFile));
+            // Training resumes: continue the random stream where it was (dropout, sampling).
+            var rngPath = Path.Combine(directory, RngFile);
+            if (File.Exists(rngPath))
+            {
+                torch.set_rng_state(Safetensors.LoadStateDict(rngPath)["cpu"]);
+            }
+        }
         return state;
     }
 

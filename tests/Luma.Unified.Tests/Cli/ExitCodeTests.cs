@@ -73,6 +73,31 @@ public sealed class ExitCodeTests
     }
 
     [Fact]
+    public void ResumeAutoContinuesARunAndARefusedConfigChangeExitsWithTwo()
+    {
+        using var temp = new TempDirectory();
+        var run = temp.Combine("run");
+        string[] Args(int steps, params string[] extra) =>
+            ["train", "--config", Repo.Config("tiny-text.yaml"), "--run-dir", run, .. TinyConfigs.SmallModel.SelectMany(s => new[] { "--set", s }),
+             "--set", $"train.steps={steps}", "--set", "checkpoint.every=5", .. extra];
+
+        var fresh = LumaProcess.InProcess(Args(10, "--resume", "auto"));
+        var refused = LumaProcess.InProcess(Args(20, "--resume", "auto"));
+        var configAfterRefusal = File.ReadAllText(Path.Combine(run, "config.yaml"));
+        var resumed = LumaProcess.InProcess(Args(20, "--resume", "auto", "--allow-config-change"));
+
+        Assert.Equal(ExitCodes.Success, fresh.ExitCode);
+        Assert.Equal(ExitCodes.UsageError, refused.ExitCode);
+        Assert.Contains("train.steps: 10 → 20", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("steps: 10", configAfterRefusal, StringComparison.Ordinal); // left as it was
+        Assert.Equal(ExitCodes.Success, resumed.ExitCode);
+        var steps = File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("step").GetInt32()).ToList();
+        Assert.Equal(20, steps[^1]);
+        Assert.Contains(10, steps);
+        Assert.DoesNotContain(steps.SkipWhile(s => s != 10).Skip(1), s => s <= 10); // resumed after 10, not from 0
+    }
+
+    [Fact]
     public void TrainingIntoARunDirectoryWithCheckpointsIsRefused()
     {
         using var temp = new TempDirectory();

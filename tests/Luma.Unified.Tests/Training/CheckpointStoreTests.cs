@@ -30,7 +30,7 @@ public sealed class CheckpointStoreTests : TorchTest
         using var optimizer = OptimizerFactory.AdamW(trained, new TrainOptions());
         var state = new CheckpointState(7, new LoaderState(new MixerPosition(40, [new DocumentPosition(1, 3, 33)]), 1, 17), "abc", DateTimeOffset.UnixEpoch);
 
-        var directory = store.Save(trained, optimizer, state);
+        var directory = store.Save(trained, optimizer, state, "run: {}\n");
         using var restored = NewModel(seed: 2);
         using var restoredOptimizer = OptimizerFactory.AdamW(restored, new TrainOptions());
         var loaded = CheckpointStore.Load(directory, restored, restoredOptimizer);
@@ -56,7 +56,7 @@ public sealed class CheckpointStoreTests : TorchTest
         using var optimizer = OptimizerFactory.AdamW(model, new TrainOptions());
         foreach (var step in new[] { 10, 20, 30 })
         {
-            store.Save(model, optimizer, new CheckpointState(step, new LoaderState(new MixerPosition(step, [DocumentPosition.Start]), 0, 0), "h", DateTimeOffset.UnixEpoch));
+            store.Save(model, optimizer, new CheckpointState(step, new LoaderState(new MixerPosition(step, [DocumentPosition.Start]), 0, 0), "h", DateTimeOffset.UnixEpoch), "run: {}\n");
         }
         // A crash mid-save leaves a temporary directory and, at worst, a directory without state.json.
         Directory.CreateDirectory(Path.Combine(run.CheckpointsDirectory, ".tmp-step_00000040-123"));
