@@ -1,5 +1,6 @@
 using Luma.Unified.Config;
 using Luma.Unified.Runtime.Native;
+using Luma.Unified.Training.Guards;
 
 namespace Luma.Unified.Cli;
 
@@ -26,7 +27,7 @@ public static class CommandGuard
             error.WriteLine($"error: {e.Message}");
             return ExitCodes.UsageError;
         }
-        catch (Exception e) when (e is NativeRuntimeException or IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException or KeyNotFoundException)
+        catch (Exception e) when (e is TrainingHaltedException or NativeRuntimeException or IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException or KeyNotFoundException)
         {
             error.WriteLine($"error: {e.Message}");
             WriteTraceIfDebugging(error, e);

@@ -3,7 +3,9 @@ using System.Security.Cryptography;
 using System.Text;
 using Luma.Unified.Config;
 using Luma.Unified.Data.Loading;
+using Luma.Unified.Heads;
 using Luma.Unified.Training.Checkpointing;
+using Luma.Unified.Training.Guards;
 using Luma.Unified.Training.Observability;
 using Luma.Unified.Training.Optimization;
 using Serilog;
@@ -20,6 +22,12 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
 {
     private const int DataParallelRanks = 1;
     private const int Rank = 0;
+
+    /// <summary>
+    /// Test seam: given the 1-based step and a micro-batch's loss, returns the loss training goes on with — lets
+    /// tests inject a NaN into one modality's loss the way a bad batch would.
+    /// </summary>
+    internal Func<int, LossBreakdown, LossBreakdown>? LossFault { get; init; }
 
     /// <summary>
     /// Trains to <c>train.steps</c>, or until <paramref name="stop"/> is signalled (then saves and returns). With
@@ -59,6 +67,7 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
         double firstLoss = double.NaN, finalLoss = double.NaN;
         double? validationLoss = null;
         var window = new LossWindow();
+        var guard = new NonFiniteStepGuard(train.OnNonFinite);
         var step = 0;
         if (resumeFrom is not null)
         {
@@ -90,7 +99,9 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
             {
                 using var scope = NewDisposeScope();
                 using var batch = micros[micro];
-                using var loss = model.Loss(batch.Inputs, batch.Targets, batch.Positions, batch.DocumentIds);
+                using var loss = LossFault is null
+                    ? model.Loss(batch.Inputs, batch.Targets, batch.Positions, batch.DocumentIds)
+                    : LossFault(step + 1, model.Loss(batch.Inputs, batch.Targets, batch.Positions, batch.DocumentIds));
                 var share = (double)predicted[micro] / stepPredicted;
                 (loss.Total * share).backward();
                 stepLoss += loss.Total.item<float>() * share;
@@ -102,11 +113,17 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
             var gradNorm = train.GradClip > 0
                 ? nn.utils.clip_grad_norm_(parameters, train.GradClip)
                 : nn.utils.clip_grad_norm_(parameters, double.PositiveInfinity);
-            optimizer.step();
-
             var done = step + 1;
-            firstLoss = double.IsNaN(firstLoss) ? stepLoss : firstLoss;
-            window.Add(stepLoss, stepParts);
+            if (guard.Allows(done, stepLoss, stepParts, gradNorm, out var problem))
+            {
+                optimizer.step();
+                firstLoss = double.IsNaN(firstLoss) ? stepLoss : firstLoss;
+                window.Add(stepLoss, stepParts);
+            }
+            else
+            {
+                log.Warning("{Problem}; step skipped, weights and optimizer state unchanged ({Skipped} skipped so far)", problem, guard.SkippedSteps);
+            }
             var evaluate = train.EvalEvery > 0 && options.Data.ValidationFraction > 0 && (done % train.EvalEvery == 0 || done == train.Steps);
             double? validationNow = evaluate ? ValidationLoss(components, train, options.Run.Seed) : null;
             validationLoss = validationNow ?? validationLoss;
@@ -125,6 +142,7 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
                     ["elapsed_s"] = clock.Elapsed.TotalSeconds,
                     ["data_wait_s"] = loader.WaitTime.TotalSeconds,
                     ["skipped_documents"] = loader.SkippedDocuments,
+                    ["skipped_steps"] = guard.SkippedSteps,
                 };
                 var parts = window.PartMeans;
                 foreach (var (name, value) in parts)
@@ -163,9 +181,9 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
         }
         lastCheckpoint = checkpoints.Save(model, optimizer, new CheckpointState(step, loader.State, configHash, DateTimeOffset.UtcNow), yaml);
         log.Information(
-            "Finished {Steps} steps in {Elapsed}: loss {First:0.0000} → {Final:0.0000}; waited {DataWait:0.0} s for data; {Skipped} undecodable documents skipped; checkpoint {Checkpoint}",
-            step, ProgressLine.Duration(clock.Elapsed), firstLoss, finalLoss, loader.WaitTime.TotalSeconds, loader.SkippedDocuments, lastCheckpoint);
-        return new TrainingResult(step, firstLoss, finalLoss, validationLoss, lastCheckpoint, stopped);
+            "Finished {Steps} steps in {Elapsed}: loss {First:0.0000} → {Final:0.0000}; waited {DataWait:0.0} s for data; {Skipped} undecodable documents skipped; {SkippedSteps} non-finite steps skipped; checkpoint {Checkpoint}",
+            step, ProgressLine.Duration(clock.Elapsed), firstLoss, finalLoss, loader.WaitTime.TotalSeconds, loader.SkippedDocuments, guard.SkippedSteps, lastCheckpoint);
+        return new TrainingResult(step, firstLoss, finalLoss, validationLoss, lastCheckpoint, stopped, guard.SkippedSteps);
     }
 
     /// <summary>

@@ -7,4 +7,5 @@ namespace Luma.Unified.Training;
 /// <param name="FinalValidationLoss">Held-out loss at the end, if validation is enabled.</param>
 /// <param name="LastCheckpoint">Directory of the checkpoint written last.</param>
 /// <param name="Stopped">True when a stop request ended the run before its last step.</param>
-public sealed record TrainingResult(int StepsDone, double FirstLoss, double FinalLoss, double? FinalValidationLoss, string LastCheckpoint, bool Stopped);
+/// <param name="SkippedSteps">Steps not applied because their loss or gradient norm was not finite.</param>
+public sealed record TrainingResult(int StepsDone, double FirstLoss, double FinalLoss, double? FinalValidationLoss, string LastCheckpoint, bool Stopped, int SkippedSteps);

@@ -56,6 +56,9 @@ public sealed record TrainOptions : IValidatableOptions
     [Range(0.0, 1e6)]
     public double GradClip { get; init; } = 1.0;
 
+    /// <summary>skip: a step with a non-finite loss or gradient is not applied and is counted; halt: stop the run.</summary>
+    public NonFinitePolicy OnNonFinite { get; init; } = NonFinitePolicy.Skip;
+
     /// <summary>fp32, or bf16-mixed (see docs/precision.md).</summary>
     public Precision Precision { get; init; } = Precision.Fp32;
 

@@ -21,8 +21,8 @@ public sealed class LossWindow
         }
     }
 
-    /// <summary>Mean total loss of the window.</summary>
-    public double Mean => _total / Math.Max(1, Steps);
+    /// <summary>Mean total loss of the window; NaN when every step in it was skipped.</summary>
+    public double Mean => Steps == 0 ? double.NaN : _total / Steps;
 
     /// <summary>Mean loss of each modality over the steps it appeared in, by name.</summary>
     public IReadOnlyDictionary<string, double> PartMeans =>

@@ -18,6 +18,17 @@ public sealed class ExitCodeTests
     }
 
     [Fact]
+    public void AHaltedRunExitsWithOneAndItsReasonWithoutAStackTrace()
+    {
+        var error = new StringWriter();
+
+        var code = CommandGuard.Run(error, () => throw new Luma.Unified.Training.Guards.TrainingHaltedException("step 3: non-finite loss NaN from modality text NaN"));
+
+        Assert.Equal(ExitCodes.RuntimeFailure, code);
+        Assert.Equal("error: step 3: non-finite loss NaN from modality text NaN", error.ToString().TrimEnd());
+    }
+
+    [Fact]
     public void AMisspeltKeyExitsWithTwoAndNamesIt()
     {
         var outcome = LumaProcess.InProcess("train", "--config", Repo.Config("tiny-text.yaml"), "--set", "model.dimm=64");
