@@ -68,6 +68,7 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
         double? validationLoss = null;
         var window = new LossWindow();
         var guard = new NonFiniteStepGuard(train.OnNonFinite);
+        var spikes = new LossSpikeDetector(train.SpikeZscore);
         var step = 0;
         if (resumeFrom is not null)
         {
@@ -90,7 +91,8 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
             // The step's loss is the mean over every predicted token of all its micro-batches; micro-batches hold
             // different numbers of them (document ends and padding predict nothing), so each micro-batch's mean is
             // weighted by its share of the step's tokens rather than by 1 / accumulation.
-            var micros = Enumerable.Range(0, accumulation).Select(_ => TokenBatchBuilder.Build(loader.Next().Rows, device)).ToList();
+            var rows = Enumerable.Range(0, accumulation).Select(_ => loader.Next().Rows).ToList();
+            var micros = rows.Select(r => TokenBatchBuilder.Build(r, device)).ToList();
             var predicted = micros.Select(PredictedTokens).ToList();
             var stepPredicted = Math.Max(1, predicted.Sum());
             double stepLoss = 0;
@@ -119,6 +121,11 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
                 optimizer.step();
                 firstLoss = double.IsNaN(firstLoss) ? stepLoss : firstLoss;
                 window.Add(stepLoss, stepParts);
+                if (spikes.IsSpike(stepLoss, out var recentMean, out var sigmas))
+                {
+                    log.Warning("step {Step}: loss spike {Loss:0.0000}, {Sigmas:0.0} standard deviations above the recent mean {Mean:0.0000}; documents in the batch: {Documents}",
+                        done, stepLoss, sigmas, recentMean, rows.SelectMany(r => r.SelectMany(row => row.DocumentIds)).Distinct().ToList());
+                }
             }
             else
             {
@@ -143,6 +150,7 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
                     ["data_wait_s"] = loader.WaitTime.TotalSeconds,
                     ["skipped_documents"] = loader.SkippedDocuments,
                     ["skipped_steps"] = guard.SkippedSteps,
+                    ["loss_spikes"] = spikes.Spikes,
                 };
                 var parts = window.PartMeans;
                 foreach (var (name, value) in parts)

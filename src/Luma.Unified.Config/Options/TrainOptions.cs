@@ -59,6 +59,10 @@ public sealed record TrainOptions : IValidatableOptions
     /// <summary>skip: a step with a non-finite loss or gradient is not applied and is counted; halt: stop the run.</summary>
     public NonFinitePolicy OnNonFinite { get; init; } = NonFinitePolicy.Skip;
 
+    /// <summary>Warn (with the batch's document ids) when a step's loss is this many standard deviations above the last 100 steps'; 0 disables.</summary>
+    [Range(0.0, 1000.0)]
+    public double SpikeZscore { get; init; } = 6.0;
+
     /// <summary>fp32, or bf16-mixed (see docs/precision.md).</summary>
     public Precision Precision { get; init; } = Precision.Fp32;
 

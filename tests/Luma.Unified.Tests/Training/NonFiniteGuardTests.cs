@@ -64,6 +64,28 @@ public sealed class NonFiniteGuardTests : TorchTest
     }
 
     [Fact]
+    public void ALossSpikeIsLoggedWithTheDocumentsOfItsBatch()
+    {
+        using var temp = new TempDirectory();
+        var config = TinyConfigs.Load("train.steps=60", "train.warmup_steps=5");
+        var run = RunDirectory.Create(temp.Combine("run"), config.ToYaml());
+        using (var log = RunLogging.Create(run.LogFile))
+        {
+            new Trainer(config, run, log) { LossFault = (step, loss) => step == 55 ? new LossBreakdown(loss.Total * 10, loss.Parts) : loss }.Run();
+        }
+
+        var spikes = File.ReadAllLines(run.LogFile).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(e => e.GetProperty("@mt").GetString()!.Contains("loss spike", StringComparison.Ordinal)).ToList();
+        var spike = Assert.Single(spikes);
+        Assert.Equal(55, spike.GetProperty("Step").GetInt32());
+        var documents = spike.GetProperty("Documents").EnumerateArray().Select(d => d.GetString()).ToList();
+        Assert.NotEmpty(documents);
+        Assert.All(documents, d => Assert.False(string.IsNullOrEmpty(d)));
+        var last = JsonDocument.Parse(File.ReadAllLines(run.MetricsFile)[^1]).RootElement;
+        Assert.Equal(1, last.GetProperty("loss_spikes").GetInt32());
+    }
+
+    [Fact]
     public void TheHaltPolicyStopsWithTheStepAndTheModality()
     {
         using var temp = new TempDirectory();
