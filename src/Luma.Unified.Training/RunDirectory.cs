@@ -2,7 +2,7 @@ namespace Luma.Unified.Training;
 
 /// <summary>
 /// The files of one run: <c>config.yaml</c> (resolved config), <c>log.jsonl</c> (structured log),
-/// <c>metrics.jsonl</c> (one object per logged step) and <c>checkpoints/step_NNNNNNNN/</c>.
+/// <c>metrics.jsonl</c> (one object per logged step), <c>tensorboard/</c> (the same as event files) and <c>checkpoints/step_NNNNNNNN/</c>.
 /// </summary>
 public sealed record RunDirectory(string Root)
 {
@@ -13,6 +13,8 @@ public sealed record RunDirectory(string Root)
     public string MetricsFile => Path.Combine(Root, "metrics.jsonl");
 
     public string CheckpointsDirectory => Path.Combine(Root, "checkpoints");
+
+    public string TensorBoardDirectory => Path.Combine(Root, "tensorboard");
 
     /// <summary>Creates the directory tree and writes the resolved config.</summary>
     public static RunDirectory Create(string root, string resolvedConfigYaml)

@@ -61,6 +61,7 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
             train.Steps, train.GlobalBatch, options.Data.SeqLen, accumulation, train.MicroBatch, options.Data.Source, options.Data.ValidationFraction, options.Data.DecodeWorkers, run.Root);
 
         using var metrics = new MetricsWriter(run.MetricsFile);
+        var tensorboard = new TensorBoardWriter(run.TensorBoardDirectory);
         model.train();
         var clock = Stopwatch.StartNew();
         var windowClock = Stopwatch.StartNew();
@@ -162,6 +163,7 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
                     record["val_loss"] = v;
                 }
                 metrics.Write(record);
+                tensorboard.Write(done, record);
                 log.Information(
                     "step {Step}/{Steps} ({Percent:0}%) loss {Loss:0.0000}{Parts}{Validation} lr {Lr:0.00e+00} grad {GradNorm:0.00} tok/s {TokensPerSecond} eta {Eta}",
                     done, train.Steps, 100.0 * done / train.Steps, finalLoss,
