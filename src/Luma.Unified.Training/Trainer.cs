@@ -193,6 +193,7 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
         log.Information(
             "Finished {Steps} steps in {Elapsed}: loss {First:0.0000} → {Final:0.0000}; waited {DataWait:0.0} s for data; {Skipped} undecodable documents skipped; {SkippedSteps} non-finite steps skipped; checkpoint {Checkpoint}",
             step, ProgressLine.Duration(clock.Elapsed), firstLoss, finalLoss, loader.WaitTime.TotalSeconds, loader.SkippedDocuments, guard.SkippedSteps, lastCheckpoint);
+        WriteLossPlot();
         return new TrainingResult(step, firstLoss, finalLoss, validationLoss, lastCheckpoint, stopped, guard.SkippedSteps);
     }
 
@@ -210,6 +211,20 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
                 $"{checkpoint} was written with another config; resuming would change:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", changes)}{Environment.NewLine}Pass --allow-config-change to resume anyway.");
         }
         return changes;
+    }
+
+    private void WriteLossPlot()
+    {
+        var png = Path.Combine(run.Root, LossPlot.FileName);
+        try
+        {
+            LossPlot.Draw(run.MetricsFile, png);
+            log.Information("Loss curves plotted to {Plot}", png);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            log.Warning("No loss plot: {Reason}", e.Message);
+        }
     }
 
     private static long PredictedTokens(TokenBatch batch) => batch.Targets.ne(TokenBatchBuilder.IgnoreIndex).sum().item<long>();
