@@ -7,4 +7,5 @@ namespace Luma.Unified.Training.Checkpointing;
 /// <param name="Loader">Where the training loader continues.</param>
 /// <param name="ConfigSha256">Fingerprint of the resolved config the run used.</param>
 /// <param name="SavedAt">Wall-clock time of the save.</param>
-public sealed record CheckpointState(int Step, LoaderState Loader, string ConfigSha256, DateTimeOffset SavedAt);
+/// <param name="FileSha256">SHA-256 of every other file of the checkpoint, by name, checked on load (filled in by the store).</param>
+public sealed record CheckpointState(int Step, LoaderState Loader, string ConfigSha256, DateTimeOffset SavedAt, IReadOnlyDictionary<string, string>? FileSha256 = null);

@@ -10,7 +10,7 @@ namespace Luma.Unified.Training.Checkpointing;
 /// <summary>
 /// Checkpoints under <c>RUN_DIR/checkpoints/step_NNNNNNNN/</c>: <c>model.safetensors</c> (readable by PyTorch's
 /// safetensors), <c>optimizer.pt</c> (PyTorch pickle of the AdamW state), <c>rng.safetensors</c> (the torch RNG
-/// state), <c>config.yaml</c> (the resolved config) and <c>state.json</c>.
+/// state), <c>config.yaml</c> (the resolved config) and <c>state.json</c> (step, loader position, config fingerprint and the SHA-256 of every other file, verified on load).
 /// A checkpoint is written into a hidden temporary directory, flushed to disk and renamed into place, so a
 /// crash mid-save leaves the previous checkpoints untouched and never a half-written one under a real name.
 /// </summary>
@@ -41,8 +41,9 @@ public sealed class CheckpointStore(RunDirectory run, int keepLast)
             WriteDurably(Path.Combine(temporary, RngFile), stream => Safetensors.SaveStateDict(stream, new Dictionary<string, torch.Tensor> { ["cpu"] = rng }, leaveOpen: true));
         }
         WriteDurably(Path.Combine(temporary, ConfigFile), stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(resolvedConfigYaml)));
+        var checksums = new[] { ModelFile, OptimizerFile, RngFile, ConfigFile }.ToDictionary(name => name, name => Sha256Of(Path.Combine(temporary, name)));
         // state.json last: its presence marks the checkpoint complete.
-        WriteDurably(Path.Combine(temporary, StateFile), stream => JsonSerializer.Serialize(stream, state, s_json));
+        WriteDurably(Path.Combine(temporary, StateFile), stream => JsonSerializer.Serialize(stream, state with { FileSha256 = checksums }, s_json));
         if (Directory.Exists(final))
         {
             // Saving a step again (e.g. after a resume) replaces the old copy only once the new one is complete.
@@ -75,7 +76,11 @@ public sealed class CheckpointStore(RunDirectory run, int keepLast)
     /// <summary>The newest complete checkpoint, or null.</summary>
     public string? Latest() => List().LastOrDefault();
 
-    /// <summary>Loads weights (and optimizer state when given) from <paramref name="directory"/>; returns its state.</summary>
+    /// <summary>
+    /// Loads weights (and optimizer state when given) from <paramref name="directory"/>; returns its state. Every file
+    /// is checked against the checksum in <c>state.json</c> first, so a corrupted checkpoint is refused by name
+    /// instead of loading garbage.
+    /// </summary>
     public static CheckpointState Load(string directory, UnifiedModel model, OptimizerHelper? optimizer)
     {
         var statePath = Path.Combine(directory, StateFile);
@@ -83,8 +88,29 @@ public sealed class CheckpointStore(RunDirectory run, int keepLast)
         {
             throw new FileNotFoundException($"{directory} is not a complete checkpoint: {StateFile} is missing.");
         }
-        var state = JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(statePath))
-            ?? throw new InvalidDataException($"{statePath} is empty.");
+        CheckpointState state;
+        try
+        {
+            state = JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(statePath))
+                ?? throw new InvalidDataException($"{statePath} is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{statePath} is not a valid checkpoint state ({e.Message}); the checkpoint is damaged.");
+        }
+        foreach (var (name, expected) in state.FileSha256 ?? new Dictionary<string, string>())
+        {
+            var path = Path.Combine(directory, name);
+            if (!File.Exists(path))
+            {
+                throw new InvalidDataException($"{path} is missing; the checkpoint is damaged (resume from an earlier one).");
+            }
+            var actual = Sha256Of(path);
+            if (actual != expected)
+            {
+                throw new InvalidDataException($"{path} is corrupted: its SHA-256 is {actual}, {StateFile} recorded {expected} (resume from an earlier checkpoint).");
+            }
+        }
         model.load_safetensors(Path.Combine(directory, ModelFile), strict: true);
         if (optimizer is not null)
         {
@@ -106,6 +132,12 @@ public sealed class CheckpointStore(RunDirectory run, int keepLast)
         {
             Directory.Delete(old, recursive: true);
         }
+    }
+
+    private static string Sha256Of(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
     }
 
     private static void WriteDurably(string path, Action<Stream> write)

@@ -40,10 +40,53 @@ public sealed class CheckpointStoreTests : TorchTest
         using var expected = trained.Logits(tokens, positions);
         using var actual = restored.Logits(tokens, positions);
         Assert.Equal(expected.data<float>().ToArray(), actual.data<float>().ToArray());
-        Assert.Equal(state with { Loader = null! }, loaded with { Loader = null! });
+        Assert.Equal(state with { Loader = null! }, loaded with { Loader = null!, FileSha256 = null });
+        Assert.Equal(["config.yaml", "model.safetensors", "optimizer.pt", "rng.safetensors"], loaded.FileSha256!.Keys.Order());
+        Assert.All(loaded.FileSha256.Values, hash => Assert.Matches("^[0-9a-f]{64}$", hash));
         Assert.Equal(state.Loader.Source.Sources, loaded.Loader.Source.Sources);
         Assert.Equal((40L, 1, 17), (loaded.Loader.Source.Draws, loaded.Loader.Segment, loaded.Loader.TokenOffset));
         Assert.Equal(directory, store.Latest());
+    }
+
+    private static string SaveAtStepFive(TempDirectory temp, UnifiedModel model)
+    {
+        var run = RunDirectory.Create(temp.Path, "run: {}\n");
+        using var optimizer = OptimizerFactory.AdamW(model, new TrainOptions());
+        return new CheckpointStore(run, keepLast: 3).Save(model, optimizer,
+            new CheckpointState(5, new LoaderState(new MixerPosition(5, [DocumentPosition.Start]), 0, 0), "h", DateTimeOffset.UnixEpoch), "run: {}\n");
+    }
+
+    [Theory]
+    [InlineData("model.safetensors")]
+    [InlineData("optimizer.pt")]
+    [InlineData("config.yaml")]
+    public void ACorruptedCheckpointIsRefusedWithTheFileNamed(string file)
+    {
+        using var temp = new TempDirectory();
+        using var model = NewModel(seed: 1);
+        var directory = SaveAtStepFive(temp, model);
+        var path = Path.Combine(directory, file);
+        var bytes = File.ReadAllBytes(path);
+        bytes[bytes.Length / 2] ^= 0x40;
+        File.WriteAllBytes(path, bytes);
+        using var other = NewModel(seed: 2);
+
+        var error = Assert.Throws<InvalidDataException>(() => CheckpointStore.Load(directory, other, null));
+
+        Assert.StartsWith($"{path} is corrupted: its SHA-256 is ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ACheckpointWithADamagedStateFileIsRefusedWithItsName()
+    {
+        using var temp = new TempDirectory();
+        using var model = NewModel(seed: 1);
+        var directory = SaveAtStepFive(temp, model);
+        File.WriteAllText(Path.Combine(directory, "state.json"), "{\"Step\": 5, \"Loa");
+
+        var error = Assert.Throws<InvalidDataException>(() => CheckpointStore.Load(directory, model, null));
+
+        Assert.StartsWith($"{Path.Combine(directory, "state.json")} is not a valid checkpoint state", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
