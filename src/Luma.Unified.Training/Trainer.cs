@@ -44,7 +44,7 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
             reason => log.Warning("Skipped a document that does not decode: {Reason}", reason));
         using var optimizer = OptimizerFactory.AdamW(model, train);
         var schedule = new WarmupCosineSchedule(train.Lr, train.MinLr, train.WarmupSteps, train.Steps);
-        var checkpoints = new CheckpointStore(run, options.Checkpoint.KeepLast);
+        var checkpoints = new CheckpointStore(run, options.Checkpoint.KeepLast, options.Checkpoint.KeepEvery);
         var yaml = config.ToYaml();
         var configHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(yaml)));
         var accumulation = train.AccumulationSteps(DataParallelRanks);

@@ -12,4 +12,8 @@ public sealed record CheckpointOptions
     /// <summary>Newest checkpoints kept; older ones are deleted after a successful save.</summary>
     [Range(1, 1_000_000)]
     public int KeepLast { get; init; } = 2;
+
+    /// <summary>Checkpoints whose step is a multiple of N are kept for good, whatever keep_last says; 0 = none.</summary>
+    [Range(0, 100_000_000)]
+    public int KeepEvery { get; init; }
 }

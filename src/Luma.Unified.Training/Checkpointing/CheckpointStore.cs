@@ -14,7 +14,7 @@ namespace Luma.Unified.Training.Checkpointing;
 /// A checkpoint is written into a hidden temporary directory, flushed to disk and renamed into place, so a
 /// crash mid-save leaves the previous checkpoints untouched and never a half-written one under a real name.
 /// </summary>
-public sealed class CheckpointStore(RunDirectory run, int keepLast)
+public sealed class CheckpointStore(RunDirectory run, int keepLast, int keepEvery = 0)
 {
     private const string Prefix = "step_";
     private const string ModelFile = "model.safetensors";
@@ -24,7 +24,10 @@ public sealed class CheckpointStore(RunDirectory run, int keepLast)
     private const string ConfigFile = "config.yaml";
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
 
-    /// <summary>Saves a checkpoint and then deletes all but the newest <c>keepLast</c>. Returns its directory.</summary>
+    /// <summary>
+    /// Saves a checkpoint and then deletes all but the newest <c>keepLast</c>, sparing those whose step is a multiple
+    /// of <c>keepEvery</c> (milestones for later evaluation). Returns its directory.
+    /// </summary>
     public string Save(UnifiedModel model, OptimizerHelper optimizer, CheckpointState state, string resolvedConfigYaml)
     {
         var final = Path.Combine(run.CheckpointsDirectory, $"{Prefix}{state.Step:D8}");
@@ -128,11 +131,14 @@ public sealed class CheckpointStore(RunDirectory run, int keepLast)
     private void ApplyRetention()
     {
         var complete = List();
-        foreach (var old in complete.Take(Math.Max(0, complete.Count - keepLast)))
+        foreach (var old in complete.Take(Math.Max(0, complete.Count - keepLast)).Where(d => !IsMilestone(d)))
         {
             Directory.Delete(old, recursive: true);
         }
     }
+
+    private bool IsMilestone(string directory) =>
+        keepEvery > 0 && int.Parse(Path.GetFileName(directory)[Prefix.Length..], CultureInfo.InvariantCulture) % keepEvery == 0;
 
     private static string Sha256Of(string path)
     {

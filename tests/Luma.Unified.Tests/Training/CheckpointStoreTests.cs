@@ -110,4 +110,22 @@ public sealed class CheckpointStoreTests : TorchTest
         var error = Assert.Throws<FileNotFoundException>(() => CheckpointStore.Load(Path.Combine(run.CheckpointsDirectory, "step_00000050"), model, null));
         Assert.Contains("step_00000050", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void KeepEveryMilestonesSurviveKeepLast()
+    {
+        using var temp = new TempDirectory();
+        var run = RunDirectory.Create(temp.Path, "run: {}\n");
+        var store = new CheckpointStore(run, keepLast: 2, keepEvery: 20);
+        using var model = NewModel(seed: 1);
+        using var optimizer = OptimizerFactory.AdamW(model, new TrainOptions());
+
+        foreach (var step in new[] { 10, 20, 30, 40, 50, 60, 70 })
+        {
+            store.Save(model, optimizer, new CheckpointState(step, new LoaderState(new MixerPosition(step, [DocumentPosition.Start]), 0, 0), "h", DateTimeOffset.UnixEpoch), "run: {}\n");
+        }
+
+        // 20, 40, 60 are milestones; 60 and 70 are the newest two.
+        Assert.Equal(["step_00000020", "step_00000040", "step_00000060", "step_00000070"], store.List().Select(Path.GetFileName));
+    }
 }
