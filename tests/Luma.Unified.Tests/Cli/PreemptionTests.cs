@@ -12,13 +12,8 @@ public sealed class PreemptionTests
     {
         using var temp = new TempDirectory();
         var run = temp.Combine("run");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = temp.Path };
-        foreach (var arg in (string[])["exec", Path.Combine(AppContext.BaseDirectory, "luma.dll"), "train", "--config", Repo.Config("tiny-text.yaml"), "--run-dir", run,
-            .. TinyConfigs.SmallModel.SelectMany(s => new[] { "--set", s }), "--set", "train.steps=100000", "--set", "train.log_every=1", "--set", "checkpoint.every=0"])
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start)!;
+        using var process = LumaProcess.Start(temp.Path, ["train", "--config", Repo.Config("tiny-text.yaml"), "--run-dir", run,
+            .. TinyConfigs.SmallModel.SelectMany(s => new[] { "--set", s }), "--set", "train.steps=100000", "--set", "train.log_every=1", "--set", "checkpoint.every=0"]);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         var metrics = Path.Combine(run, "metrics.jsonl");

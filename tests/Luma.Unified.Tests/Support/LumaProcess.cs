@@ -18,8 +18,8 @@ public static class LumaProcess
         return new LumaOutcome(code, output.ToString(), error.ToString());
     }
 
-    /// <summary>Starts the built luma next to the tests as a new process and waits for it.</summary>
-    public static LumaOutcome Child(string workingDirectory, params string[] args)
+    /// <summary>Starts the built luma next to the tests as a new process, its output redirected.</summary>
+    public static Process Start(string workingDirectory, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -32,7 +32,13 @@ public static class LumaProcess
         {
             start.ArgumentList.Add(arg);
         }
-        using var process = Process.Start(start)!;
+        return Process.Start(start)!;
+    }
+
+    /// <summary>Starts the built luma next to the tests as a new process and waits for it.</summary>
+    public static LumaOutcome Child(string workingDirectory, params string[] args)
+    {
+        using var process = Start(workingDirectory, args);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
