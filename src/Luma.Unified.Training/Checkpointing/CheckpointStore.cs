@@ -32,21 +32,30 @@ public sealed class CheckpointStore(RunDirectory run, int keepLast, int keepEver
     {
         var final = Path.Combine(run.CheckpointsDirectory, $"{Prefix}{state.Step:D8}");
         var temporary = Path.Combine(run.CheckpointsDirectory, $".tmp-{Prefix}{state.Step:D8}-{Environment.ProcessId}");
-        if (Directory.Exists(temporary))
+        try
         {
-            Directory.Delete(temporary, recursive: true);
+            if (Directory.Exists(temporary))
+            {
+                Directory.Delete(temporary, recursive: true);
+            }
+            Directory.CreateDirectory(temporary);
+            WriteDurably(Path.Combine(temporary, ModelFile), stream => model.save_safetensors(stream, leaveOpen: true));
+            WriteDurably(Path.Combine(temporary, OptimizerFile), stream => optimizer.save_py(stream, leaveOpen: true));
+            using (var rng = torch.get_rng_state())
+            {
+                WriteDurably(Path.Combine(temporary, RngFile), stream => Safetensors.SaveStateDict(stream, new Dictionary<string, torch.Tensor> { ["cpu"] = rng }, leaveOpen: true));
+            }
+            WriteDurably(Path.Combine(temporary, ConfigFile), stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(resolvedConfigYaml)));
+            var checksums = new[] { ModelFile, OptimizerFile, RngFile, ConfigFile }.ToDictionary(name => name, name => Sha256Of(Path.Combine(temporary, name)));
+            // state.json last: its presence marks the checkpoint complete.
+            WriteDurably(Path.Combine(temporary, StateFile), stream => JsonSerializer.Serialize(stream, state with { FileSha256 = checksums }, s_json));
         }
-        Directory.CreateDirectory(temporary);
-        WriteDurably(Path.Combine(temporary, ModelFile), stream => model.save_safetensors(stream, leaveOpen: true));
-        WriteDurably(Path.Combine(temporary, OptimizerFile), stream => optimizer.save_py(stream, leaveOpen: true));
-        using (var rng = torch.get_rng_state())
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            WriteDurably(Path.Combine(temporary, RngFile), stream => Safetensors.SaveStateDict(stream, new Dictionary<string, torch.Tensor> { ["cpu"] = rng }, leaveOpen: true));
+            // A full disk or a failing mount: drop the partial copy; the checkpoints already there stay as they were.
+            TryDelete(temporary);
+            throw new IOException($"could not save the step {state.Step} checkpoint in {run.CheckpointsDirectory}: {e.Message} (earlier checkpoints are intact)", e);
         }
-        WriteDurably(Path.Combine(temporary, ConfigFile), stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(resolvedConfigYaml)));
-        var checksums = new[] { ModelFile, OptimizerFile, RngFile, ConfigFile }.ToDictionary(name => name, name => Sha256Of(Path.Combine(temporary, name)));
-        // state.json last: its presence marks the checkpoint complete.
-        WriteDurably(Path.Combine(temporary, StateFile), stream => JsonSerializer.Serialize(stream, state with { FileSha256 = checksums }, s_json));
         if (Directory.Exists(final))
         {
             // Saving a step again (e.g. after a resume) replaces the old copy only once the new one is complete.
@@ -139,6 +148,21 @@ public sealed class CheckpointStore(RunDirectory run, int keepLast, int keepEver
 
     private bool IsMilestone(string directory) =>
         keepEvery > 0 && int.Parse(Path.GetFileName(directory)[Prefix.Length..], CultureInfo.InvariantCulture) % keepEvery == 0;
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Leaving it is harmless: hidden temporary directories are never listed as checkpoints.
+        }
+    }
 
     private static string Sha256Of(string path)
     {

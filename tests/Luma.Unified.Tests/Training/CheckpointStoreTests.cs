@@ -128,4 +128,25 @@ public sealed class CheckpointStoreTests : TorchTest
         // 20, 40, 60 are milestones; 60 and 70 are the newest two.
         Assert.Equal(["step_00000020", "step_00000040", "step_00000060", "step_00000070"], store.List().Select(Path.GetFileName));
     }
+
+    [Fact]
+    public void AFailedSaveIsReportedAndLeavesTheEarlierCheckpointUsable()
+    {
+        using var temp = new TempDirectory();
+        var run = RunDirectory.Create(temp.Path, "run: {}\n");
+        var store = new CheckpointStore(run, keepLast: 1);
+        using var model = NewModel(seed: 1);
+        using var optimizer = OptimizerFactory.AdamW(model, new TrainOptions());
+        var earlier = store.Save(model, optimizer, new CheckpointState(5, new LoaderState(new MixerPosition(5, [DocumentPosition.Start]), 0, 0), "h", DateTimeOffset.UnixEpoch), "run: {}\n");
+        // A file where the save's temporary directory must go makes the save fail the way a broken disk would.
+        File.WriteAllText(Path.Combine(run.CheckpointsDirectory, $".tmp-step_00000010-{Environment.ProcessId}"), "");
+
+        var error = Assert.Throws<IOException>(() =>
+            store.Save(model, optimizer, new CheckpointState(10, new LoaderState(new MixerPosition(10, [DocumentPosition.Start]), 0, 0), "h", DateTimeOffset.UnixEpoch), "run: {}\n"));
+
+        Assert.StartsWith($"could not save the step 10 checkpoint in {run.CheckpointsDirectory}: ", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("(earlier checkpoints are intact)", error.Message, StringComparison.Ordinal);
+        Assert.Equal([earlier], store.List());
+        Assert.Equal(5, CheckpointStore.Load(earlier, model, optimizer).Step);
+    }
 }
