@@ -102,9 +102,8 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
             {
                 using var scope = NewDisposeScope();
                 using var batch = micros[micro];
-                using var loss = LossFault is null
-                    ? model.Loss(batch.Inputs, batch.Targets, batch.Positions, batch.DocumentIds)
-                    : LossFault(step + 1, model.Loss(batch.Inputs, batch.Targets, batch.Positions, batch.DocumentIds));
+                var modelLoss = model.Loss(batch.Inputs, batch.Targets, batch.Positions, batch.DocumentIds);
+                using var loss = LossFault?.Invoke(step + 1, modelLoss) ?? modelLoss;
                 var share = (double)predicted[micro] / stepPredicted;
                 (loss.Total * share).backward();
                 stepLoss += loss.Total.item<float>() * share;

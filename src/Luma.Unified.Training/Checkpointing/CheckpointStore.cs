@@ -82,7 +82,7 @@ public sealed class CheckpointStore(RunDirectory run, int keepLast, int keepEver
         }
         return [.. Directory.GetDirectories(run.CheckpointsDirectory, Prefix + "*")
             .Where(d => File.Exists(Path.Combine(d, StateFile)))
-            .OrderBy(d => int.Parse(Path.GetFileName(d)[Prefix.Length..], CultureInfo.InvariantCulture))];
+            .OrderBy(StepOf)];
     }
 
     /// <summary>The newest complete checkpoint, or null.</summary>
@@ -146,8 +146,9 @@ public sealed class CheckpointStore(RunDirectory run, int keepLast, int keepEver
         }
     }
 
-    private bool IsMilestone(string directory) =>
-        keepEvery > 0 && int.Parse(Path.GetFileName(directory)[Prefix.Length..], CultureInfo.InvariantCulture) % keepEvery == 0;
+    private bool IsMilestone(string directory) => keepEvery > 0 && StepOf(directory) % keepEvery == 0;
+
+    private static int StepOf(string directory) => int.Parse(Path.GetFileName(directory)[Prefix.Length..], CultureInfo.InvariantCulture);
 
     private static void TryDelete(string directory)
     {

@@ -19,12 +19,7 @@ public sealed class PlotCommandTests : TorchTest
     public void TrainingEndsWithALossPlotInTheRunDirectory()
     {
         using var temp = new TempDirectory();
-        var config = TinyConfigs.Load("train.steps=10");
-        var run = RunDirectory.Create(temp.Combine("run"), config.ToYaml());
-        using (var log = RunLogging.Create(run.LogFile))
-        {
-            new Trainer(config, run, log).Run();
-        }
+        var (_, run) = TinyTraining.Run(temp, "train.steps=10");
 
         using var png = SKBitmap.Decode(Path.Combine(run.Root, LossPlot.FileName));
         Assert.Equal((1000, 600), (png.Width, png.Height));

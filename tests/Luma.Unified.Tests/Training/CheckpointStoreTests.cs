@@ -48,12 +48,15 @@ public sealed class CheckpointStoreTests : TorchTest
         Assert.Equal(directory, store.Latest());
     }
 
+    private static CheckpointState StateAt(int step) =>
+        new(step, new LoaderState(new MixerPosition(step, [DocumentPosition.Start]), 0, 0), "h", DateTimeOffset.UnixEpoch);
+
     private static string SaveAtStepFive(TempDirectory temp, UnifiedModel model)
     {
         var run = RunDirectory.Create(temp.Path, "run: {}\n");
         using var optimizer = OptimizerFactory.AdamW(model, new TrainOptions());
         return new CheckpointStore(run, keepLast: 3).Save(model, optimizer,
-            new CheckpointState(5, new LoaderState(new MixerPosition(5, [DocumentPosition.Start]), 0, 0), "h", DateTimeOffset.UnixEpoch), "run: {}\n");
+            StateAt(5), "run: {}\n");
     }
 
     [Theory]
@@ -99,7 +102,7 @@ public sealed class CheckpointStoreTests : TorchTest
         using var optimizer = OptimizerFactory.AdamW(model, new TrainOptions());
         foreach (var step in new[] { 10, 20, 30 })
         {
-            store.Save(model, optimizer, new CheckpointState(step, new LoaderState(new MixerPosition(step, [DocumentPosition.Start]), 0, 0), "h", DateTimeOffset.UnixEpoch), "run: {}\n");
+            store.Save(model, optimizer, StateAt(step), "run: {}\n");
         }
         // A crash mid-save leaves a temporary directory and, at worst, a directory without state.json.
         Directory.CreateDirectory(Path.Combine(run.CheckpointsDirectory, ".tmp-step_00000040-123"));
@@ -122,7 +125,7 @@ public sealed class CheckpointStoreTests : TorchTest
 
         foreach (var step in new[] { 10, 20, 30, 40, 50, 60, 70 })
         {
-            store.Save(model, optimizer, new CheckpointState(step, new LoaderState(new MixerPosition(step, [DocumentPosition.Start]), 0, 0), "h", DateTimeOffset.UnixEpoch), "run: {}\n");
+            store.Save(model, optimizer, StateAt(step), "run: {}\n");
         }
 
         // 20, 40, 60 are milestones; 60 and 70 are the newest two.
@@ -137,12 +140,12 @@ public sealed class CheckpointStoreTests : TorchTest
         var store = new CheckpointStore(run, keepLast: 1);
         using var model = NewModel(seed: 1);
         using var optimizer = OptimizerFactory.AdamW(model, new TrainOptions());
-        var earlier = store.Save(model, optimizer, new CheckpointState(5, new LoaderState(new MixerPosition(5, [DocumentPosition.Start]), 0, 0), "h", DateTimeOffset.UnixEpoch), "run: {}\n");
+        var earlier = store.Save(model, optimizer, StateAt(5), "run: {}\n");
         // A file where the save's temporary directory must go makes the save fail the way a broken disk would.
         File.WriteAllText(Path.Combine(run.CheckpointsDirectory, $".tmp-step_00000010-{Environment.ProcessId}"), "");
 
         var error = Assert.Throws<IOException>(() =>
-            store.Save(model, optimizer, new CheckpointState(10, new LoaderState(new MixerPosition(10, [DocumentPosition.Start]), 0, 0), "h", DateTimeOffset.UnixEpoch), "run: {}\n"));
+            store.Save(model, optimizer, StateAt(10), "run: {}\n"));
 
         Assert.StartsWith($"could not save the step 10 checkpoint in {run.CheckpointsDirectory}: ", error.Message, StringComparison.Ordinal);
         Assert.EndsWith("(earlier checkpoints are intact)", error.Message, StringComparison.Ordinal);

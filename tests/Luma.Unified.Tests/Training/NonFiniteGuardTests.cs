@@ -23,13 +23,8 @@ public sealed class NonFiniteGuardTests : TorchTest
         return new LossBreakdown(loss.Total * nan, loss.Parts.ToDictionary(p => p.Key, p => p.Key == "text" ? p.Value * nan : p.Value));
     };
 
-    private static (TrainingResult Result, RunDirectory Run) Train(TempDirectory temp, int badStep, params string[] overrides)
-    {
-        var config = TinyConfigs.Load(overrides);
-        var run = RunDirectory.Create(temp.Combine("run"), config.ToYaml());
-        using var log = RunLogging.Create(run.LogFile);
-        return (new Trainer(config, run, log) { LossFault = NaNTextLossAt(badStep) }.Run(), run);
-    }
+    private static (TrainingResult Result, RunDirectory Run) Train(TempDirectory temp, int badStep, params string[] overrides) =>
+        TinyTraining.Run(temp, NaNTextLossAt(badStep), overrides);
 
     [Fact]
     public void AnInjectedNaNIsSkippedCountedAndLeavesTheWeightsUntouched()
@@ -67,12 +62,7 @@ public sealed class NonFiniteGuardTests : TorchTest
     public void ALossSpikeIsLoggedWithTheDocumentsOfItsBatch()
     {
         using var temp = new TempDirectory();
-        var config = TinyConfigs.Load("train.steps=60", "train.warmup_steps=5");
-        var run = RunDirectory.Create(temp.Combine("run"), config.ToYaml());
-        using (var log = RunLogging.Create(run.LogFile))
-        {
-            new Trainer(config, run, log) { LossFault = (step, loss) => step == 55 ? new LossBreakdown(loss.Total * 10, loss.Parts) : loss }.Run();
-        }
+        var (_, run) = TinyTraining.Run(temp, (step, loss) => step == 55 ? new LossBreakdown(loss.Total * 10, loss.Parts) : loss, "train.steps=60", "train.warmup_steps=5");
 
         var spikes = File.ReadAllLines(run.LogFile).Select(l => JsonDocument.Parse(l).RootElement)
             .Where(e => e.GetProperty("@mt").GetString()!.Contains("loss spike", StringComparison.Ordinal)).ToList();

@@ -30,12 +30,7 @@ public sealed class TensorBoardWriterTests : TorchTest
     public void TrainingWritesReadableEventFilesWithTheLoggedMetrics()
     {
         using var temp = new TempDirectory();
-        var config = TinyConfigs.Load("train.steps=10", "train.log_every=5", "train.eval_every=10", "data.validation_fraction=0.1");
-        var run = RunDirectory.Create(temp.Combine("run"), config.ToYaml());
-        using (var log = RunLogging.Create(run.LogFile))
-        {
-            new Trainer(config, run, log).Run();
-        }
+        var (_, run) = TinyTraining.Run(temp, "train.steps=10", "train.log_every=5", "train.eval_every=10", "data.validation_fraction=0.1");
 
         var file = Assert.Single(Directory.GetFiles(run.TensorBoardDirectory, "events.out.tfevents.*", SearchOption.AllDirectories));
         var scalars = Scalars(file);

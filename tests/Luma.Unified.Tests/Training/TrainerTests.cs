@@ -7,13 +7,7 @@ namespace Luma.Unified.Tests.Training;
 
 public sealed class TrainerTests : TorchTest
 {
-    private static (TrainingResult Result, RunDirectory Run) Train(TempDirectory temp, params string[] overrides)
-    {
-        var config = TinyConfigs.Load(overrides);
-        var run = RunDirectory.Create(temp.Combine("run"), config.ToYaml());
-        using var log = RunLogging.Create(run.LogFile);
-        return (new Trainer(config, run, log).Run(), run);
-    }
+    private static (TrainingResult Result, RunDirectory Run) Train(TempDirectory temp, params string[] overrides) => TinyTraining.Run(temp, overrides);
 
     [Fact]
     public void ASmokeRunHalvesTheLossAndWritesTheRunDirectory()
