@@ -1,3 +1,4 @@
+using Luma.Unified.Modalities.Codecs;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -14,19 +15,19 @@ namespace Luma.Unified.Modalities.Audio;
 /// </summary>
 public sealed class AudioCodec : nn.Module
 {
-    private readonly Conv1d encoderStem;
+    private readonly ChannelPaddedConv1d encoderStem;
     private readonly ModuleList<nn.Module<Tensor, Tensor>> encoderBlocks;
-    private readonly Conv1d encoderOut;
+    private readonly ChannelPaddedConv1d encoderOut;
     private readonly ResidualVectorQuantizer quantizer;
-    private readonly Conv1d decoderStem;
+    private readonly ChannelPaddedConv1d decoderStem;
     private readonly ModuleList<nn.Module<Tensor, Tensor>> decoderBlocks;
-    private readonly Conv1d decoderOut;
+    private readonly ChannelPaddedConv1d decoderOut;
 
     public AudioCodec(AudioCodecShape shape) : base(nameof(AudioCodec))
     {
         Shape = shape;
         var levels = shape.Strides.Count;
-        encoderStem = nn.Conv1d(1, shape.Channels(0), 7, padding: 3);
+        encoderStem = new ChannelPaddedConv1d(1, shape.Channels(0), 7, padding: 3);
         var encoder = new List<nn.Module<Tensor, Tensor>>();
         for (var level = 0; level < levels; level++)
         {
@@ -34,23 +35,23 @@ public sealed class AudioCodec : nn.Module
             encoder.Add(new ResidualUnit1d(channels, 1));
             encoder.Add(new ResidualUnit1d(channels, 3));
             encoder.Add(nn.ELU());
-            encoder.Add(nn.Conv1d(channels, shape.Channels(level + 1), 2 * stride, stride: stride, padding: (stride + 1) / 2));
+            encoder.Add(new ChannelPaddedConv1d(channels, shape.Channels(level + 1), 2 * stride, stride: stride, padding: (stride + 1) / 2));
         }
         encoderBlocks = new ModuleList<nn.Module<Tensor, Tensor>>([.. encoder]);
-        encoderOut = nn.Conv1d(shape.Channels(levels), shape.LatentDim, 3, padding: 1);
+        encoderOut = new ChannelPaddedConv1d(shape.Channels(levels), shape.LatentDim, 3, padding: 1);
         quantizer = new ResidualVectorQuantizer(shape.Codebooks, shape.CodebookSize, shape.LatentDim);
-        decoderStem = nn.Conv1d(shape.LatentDim, shape.Channels(levels), 7, padding: 3);
+        decoderStem = new ChannelPaddedConv1d(shape.LatentDim, shape.Channels(levels), 7, padding: 3);
         var decoder = new List<nn.Module<Tensor, Tensor>>();
         for (var level = levels - 1; level >= 0; level--)
         {
             var (channels, stride) = (shape.Channels(level), shape.Strides[level]);
             decoder.Add(nn.ELU());
-            decoder.Add(nn.ConvTranspose1d(shape.Channels(level + 1), channels, 2 * stride, stride: stride, padding: (stride + 1) / 2, output_padding: stride % 2));
+            decoder.Add(new ChannelPaddedConvTranspose1d(shape.Channels(level + 1), channels, 2 * stride, stride: stride, padding: (stride + 1) / 2, outputPadding: stride % 2));
             decoder.Add(new ResidualUnit1d(channels, 1));
             decoder.Add(new ResidualUnit1d(channels, 3));
         }
         decoderBlocks = new ModuleList<nn.Module<Tensor, Tensor>>([.. decoder]);
-        decoderOut = nn.Conv1d(shape.Channels(0), 1, 7, padding: 3);
+        decoderOut = new ChannelPaddedConv1d(shape.Channels(0), 1, 7, padding: 3);
         RegisterComponents();
     }
 

@@ -14,42 +14,42 @@ namespace Luma.Unified.Modalities.Image;
 /// </summary>
 public sealed class ImageVae : nn.Module, IVariationalAutoencoder
 {
-    private readonly Conv2d encoderStem;
+    private readonly ChannelPaddedConv2d encoderStem;
     private readonly ModuleList<nn.Module<Tensor, Tensor>> encoderBlocks;
     private readonly GroupNorm encoderNorm;
-    private readonly Conv2d encoderOut;
-    private readonly Conv2d decoderStem;
+    private readonly ChannelPaddedConv2d encoderOut;
+    private readonly ChannelPaddedConv2d decoderStem;
     private readonly ModuleList<nn.Module<Tensor, Tensor>> decoderBlocks;
     private readonly GroupNorm decoderNorm;
-    private readonly Conv2d decoderOut;
+    private readonly ChannelPaddedConv2d decoderOut;
 
     public ImageVae(ImageVaeShape shape) : base(nameof(ImageVae))
     {
         Shape = shape;
         var top = shape.Channels(shape.Levels);
-        encoderStem = nn.Conv2d(3, shape.Channels(0), 3, padding: 1);
+        encoderStem = new ChannelPaddedConv2d(3, shape.Channels(0), 3, padding: 1);
         var encoder = new List<nn.Module<Tensor, Tensor>>();
         for (var level = 0; level < shape.Levels; level++)
         {
             encoder.Add(new ResidualBlock(shape.Channels(level), shape.Channels(level)));
-            encoder.Add(nn.Conv2d(shape.Channels(level), shape.Channels(level + 1), 4, stride: 2, padding: 1));
+            encoder.Add(new ChannelPaddedConv2d(shape.Channels(level), shape.Channels(level + 1), 4, stride: 2, padding: 1));
         }
         encoder.Add(new ResidualBlock(top, top));
         encoderBlocks = new ModuleList<nn.Module<Tensor, Tensor>>([.. encoder]);
         encoderNorm = ResidualBlock.Norm(top);
-        encoderOut = nn.Conv2d(top, 2 * shape.LatentChannels, 3, padding: 1);
+        encoderOut = new ChannelPaddedConv2d(top, 2 * shape.LatentChannels, 3, padding: 1);
 
-        decoderStem = nn.Conv2d(shape.LatentChannels, top, 3, padding: 1);
+        decoderStem = new ChannelPaddedConv2d(shape.LatentChannels, top, 3, padding: 1);
         var decoder = new List<nn.Module<Tensor, Tensor>> { new ResidualBlock(top, top) };
         for (var level = shape.Levels; level > 0; level--)
         {
             decoder.Add(nn.Upsample(scale_factor: [2.0, 2.0], mode: UpsampleMode.Nearest));
-            decoder.Add(nn.Conv2d(shape.Channels(level), shape.Channels(level - 1), 3, padding: 1));
+            decoder.Add(new ChannelPaddedConv2d(shape.Channels(level), shape.Channels(level - 1), 3, padding: 1));
             decoder.Add(new ResidualBlock(shape.Channels(level - 1), shape.Channels(level - 1)));
         }
         decoderBlocks = new ModuleList<nn.Module<Tensor, Tensor>>([.. decoder]);
         decoderNorm = ResidualBlock.Norm(shape.Channels(0));
-        decoderOut = nn.Conv2d(shape.Channels(0), 3, 3, padding: 1);
+        decoderOut = new ChannelPaddedConv2d(shape.Channels(0), 3, 3, padding: 1);
         RegisterComponents();
     }
 

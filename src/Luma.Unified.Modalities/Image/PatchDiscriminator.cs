@@ -1,3 +1,4 @@
+using Luma.Unified.Modalities.Codecs;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -15,10 +16,10 @@ public sealed class PatchDiscriminator : nn.Module<Tensor, Tensor>
     public PatchDiscriminator(int channels) : base(nameof(PatchDiscriminator))
     {
         layers = nn.Sequential(
-            nn.Conv2d(3, channels, 4, stride: 2, padding: 1), nn.LeakyReLU(0.2),
-            nn.Conv2d(channels, 2 * channels, 4, stride: 2, padding: 1), nn.LeakyReLU(0.2),
-            nn.Conv2d(2 * channels, 4 * channels, 4, stride: 2, padding: 1), nn.LeakyReLU(0.2),
-            nn.Conv2d(4 * channels, 1, 3, padding: 1));
+            new ChannelPaddedConv2d(3, channels, 4, stride: 2, padding: 1), nn.LeakyReLU(0.2),
+            new ChannelPaddedConv2d(channels, 2 * channels, 4, stride: 2, padding: 1), nn.LeakyReLU(0.2),
+            new ChannelPaddedConv2d(2 * channels, 4 * channels, 4, stride: 2, padding: 1), nn.LeakyReLU(0.2),
+            new ChannelPaddedConv2d(4 * channels, 1, 3, padding: 1));
         RegisterComponents();
     }
 

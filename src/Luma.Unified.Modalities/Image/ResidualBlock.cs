@@ -1,3 +1,4 @@
+using Luma.Unified.Modalities.Codecs;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -8,18 +9,18 @@ namespace Luma.Unified.Modalities.Image;
 public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
 {
     private readonly GroupNorm norm1;
-    private readonly Conv2d conv1;
+    private readonly ChannelPaddedConv2d conv1;
     private readonly GroupNorm norm2;
-    private readonly Conv2d conv2;
-    private readonly Conv2d? skip;
+    private readonly ChannelPaddedConv2d conv2;
+    private readonly ChannelPaddedConv2d? skip;
 
     public ResidualBlock(long inChannels, long outChannels) : base(nameof(ResidualBlock))
     {
         norm1 = Norm(inChannels);
-        conv1 = nn.Conv2d(inChannels, outChannels, 3, padding: 1);
+        conv1 = new ChannelPaddedConv2d(inChannels, outChannels, 3, padding: 1);
         norm2 = Norm(outChannels);
-        conv2 = nn.Conv2d(outChannels, outChannels, 3, padding: 1);
-        skip = inChannels == outChannels ? null : nn.Conv2d(inChannels, outChannels, 1);
+        conv2 = new ChannelPaddedConv2d(outChannels, outChannels, 3, padding: 1);
+        skip = inChannels == outChannels ? null : new ChannelPaddedConv2d(inChannels, outChannels, 1);
         RegisterComponents();
     }
 

@@ -36,6 +36,21 @@ public sealed class AudioCodecTests : TorchTest
     }
 
     [Fact]
+    public void ATrainingStepGivesFiniteGradientsWhenFreedMemoryHoldsNaN()
+    {
+        using var scope = NewDisposeScope();
+        using var codec = new AudioCodec(new AudioCodecShape([2, 4], BaseChannels: 8, LatentDim: 16, Codebooks: 2, CodebookSize: 32));
+        var waveform = rand(4, 1, 800) - 0.5;
+
+        var (mse, spectral, quantizer, _) = codec.Losses(waveform, 0.25);
+        FreedMemory.FillWithNaN();
+        (10 * mse + 0.1 * spectral + quantizer).backward();
+
+        Assert.True(double.IsFinite(mse.item<float>()));
+        Assert.Null(FreedMemory.FirstNonFiniteGradient(codec));
+    }
+
+    [Fact]
     public void SiSnrIsScaleInvariantAndPenalisesNoise()
     {
         using var signal = sin(arange(0, 1000, dtype: ScalarType.Float32) * 0.1).unsqueeze(0);

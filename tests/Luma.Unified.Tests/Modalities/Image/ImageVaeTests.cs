@@ -36,6 +36,49 @@ public sealed class ImageVaeTests : TorchTest
         Assert.False(decoded.isnan().any().item<bool>());
     }
 
+    // Regression: configs/vae-image-64.yaml logged "reconstruction NaN kl NaN" from a random step (25, 114, …) because
+    // libtorch's convolution backward for the 3-channel output and 8-channel moments read uninitialised memory (see
+    // ChannelPadding). With freed memory full of NaN before each backward, every step failed before the fix.
+    [Fact]
+    public void AFreshVaeIsFiniteAndItsTrainingStepsStayFiniteWhenFreedMemoryHoldsNaN()
+    {
+        using var vae = new ImageVae(new ImageVaeShape(4, LatentChannels: 4, BaseChannels: 16));
+        Assert.Null(FreedMemory.FirstNonFiniteParameter(vae));
+        using var optimizer = optim.AdamW(vae.parameters(), 2e-3, weight_decay: 0);
+        using var images = rand(8, 3, 32, 32) * 2 - 1;
+
+        for (var step = 1; step <= 3; step++)
+        {
+            using var scope = NewDisposeScope();
+            optimizer.zero_grad();
+            var (reconstruction, kl, _) = vae.Losses(images);
+            FreedMemory.FillWithNaN();
+            (reconstruction + 1e-6 * kl).backward();
+
+            Assert.True(double.IsFinite(reconstruction.item<float>()) && double.IsFinite(kl.item<float>()), $"step {step}: non-finite loss");
+            Assert.True(FreedMemory.FirstNonFiniteGradient(vae) is null, $"step {step}: gradient of {FreedMemory.FirstNonFiniteGradient(vae)} is not finite");
+            optimizer.step();
+        }
+        Assert.Null(FreedMemory.FirstNonFiniteParameter(vae));
+    }
+
+    [Fact]
+    public void ThePatchDiscriminatorPassesAFiniteGradientToTheImagesWhenFreedMemoryHoldsNaN()
+    {
+        using var scope = NewDisposeScope();
+        using var discriminator = new PatchDiscriminator(8);
+        Assert.Null(FreedMemory.FirstNonFiniteParameter(discriminator));
+        var images = (rand(4, 3, 32, 32) * 2 - 1).requires_grad_(true);
+
+        var loss = discriminator.GeneratorLoss(images);
+        FreedMemory.FillWithNaN();
+        loss.backward();
+
+        Assert.Equal([4L, 1L, 4L, 4L], discriminator.forward(images).shape);
+        Assert.True(images.grad!.isfinite().all().item<bool>(), "gradient to the images is not finite");
+        Assert.Null(FreedMemory.FirstNonFiniteGradient(discriminator));
+    }
+
     [Fact]
     public void ABadDownsamplingFactorIsAConfigError()
     {

@@ -29,6 +29,22 @@ public sealed class VideoVaeTests : TorchTest
     }
 
     [Fact]
+    public void AFreshVaeIsFiniteAndATrainingStepStaysFiniteWhenFreedMemoryHoldsNaN()
+    {
+        using var scope = NewDisposeScope();
+        using var vae = Small();
+        Assert.Null(FreedMemory.FirstNonFiniteParameter(vae));
+        var clips = rand(new long[] { 2, 3, 5, 16, 16 }) * 2 - 1;
+
+        var (reconstruction, kl, _) = vae.Losses(clips);
+        FreedMemory.FillWithNaN();
+        (reconstruction + 1e-6 * kl).backward();
+
+        Assert.True(double.IsFinite(reconstruction.item<float>()) && double.IsFinite(kl.item<float>()));
+        Assert.Null(FreedMemory.FirstNonFiniteGradient(vae));
+    }
+
+    [Fact]
     public void LatentFramesAreCausal()
     {
         using var vae = Small();
