@@ -16,6 +16,9 @@ public interface IModality
     /// <summary>Size of its own token vocabulary (autoregressive modalities); 0 for diffusion modalities.</summary>
     int VocabSize { get; }
 
+    /// <summary>Channels of one latent position (diffusion modalities), which sizes the model's input projection and velocity head; 0 for autoregressive modalities.</summary>
+    int LatentChannels => 0;
+
     /// <summary>The backbone input of a stored segment; an undecodable payload is an <see cref="InvalidDataException"/>.</summary>
     ModalityInput Encode(SegmentRecord segment);
 

@@ -4,6 +4,7 @@ using Luma.Unified.Config;
 using Luma.Unified.Config.Options;
 using Luma.Unified.Data.Loading;
 using Luma.Unified.Model;
+using Luma.Unified.Model.Inputs;
 using Luma.Unified.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -25,7 +26,8 @@ public sealed record RunComponents(LoadedConfig Config, ITokenizer Tokenizer, IR
         var modalities = ModalitySet.Build(config, tokenizer);
         manual_seed(options.Run.Seed);
         var precision = new ComputePrecision(options.Train.Precision == Precision.Bf16Mixed ? ScalarType.BFloat16 : ScalarType.Float32);
-        var model = new UnifiedModel(options.Model, new VocabularyLayout(modalities), precision);
+        var latents = modalities.Where(m => m.Head == ModalityHead.Diffusion).Select(m => new LatentModality(m.Name, m.LatentChannels)).ToList();
+        var model = new UnifiedModel(options.Model, new VocabularyLayout(modalities), precision, options.Diffusion, latents);
         model.to(session.Device);
         return new RunComponents(config, tokenizer, modalities, model, session);
     }
@@ -41,7 +43,7 @@ public sealed record RunComponents(LoadedConfig Config, ITokenizer Tokenizer, IR
         var context = new DocumentSourceContext(data, seed, rank, worldSize, include, Config.SourceOf("data.paths"));
         var streams = Resolve(BuiltInComponents.DocumentSources, data.Source, "data.source", Config.SourceOf("data.source"), context);
         var mixer = new DocumentMixer([.. streams.Select(s => s.Stream)], [.. streams.Select(s => s.Weight)], seed);
-        // Autoregressive modalities (text, plugins) enter the sequence; built-in media arrive with the multimodal model.
+        // Loaded modalities (text, codec media, plugins) enter the sequence; media without a loaded codec are skipped.
         var encoder = new DocumentEncoder(Tokenizer, Modalities, new MediaGeometry(), includeMedia: false);
         return new DataLoader(mixer, encoder, data.SeqLen, batchRows, data.DecodeWorkers, data.Prefetch, data.OnError, onSkip);
     }

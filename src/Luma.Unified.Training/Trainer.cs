@@ -3,7 +3,9 @@ using System.Security.Cryptography;
 using System.Text;
 using Luma.Unified.Config;
 using Luma.Unified.Data.Loading;
+using Luma.Unified.Data.Corpus;
 using Luma.Unified.Heads;
+using Luma.Unified.Model.Training;
 using Luma.Unified.Training.Checkpointing;
 using Luma.Unified.Training.Guards;
 using Luma.Unified.Training.Observability;
@@ -50,6 +52,7 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
         var accumulation = train.AccumulationSteps(DataParallelRanks);
         var tokensPerStep = (long)train.GlobalBatch * options.Data.SeqLen;
         var parameters = model.parameters().ToList();
+        var lossWeights = LossWeights.Parse(config, components.Modalities);
 
         log.Information(
             "Training {Name}: {Parameters:N0} parameters, {Layers} layers × {Dim} wide, vocabulary {Vocabulary}, device {Device}, {Threads} threads, precision {Precision}",
@@ -71,10 +74,11 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
         var guard = new NonFiniteStepGuard(train.OnNonFinite);
         var spikes = new LossSpikeDetector(train.SpikeZscore);
         var step = 0;
+        using var ema = train.EmaDecay > 0 ? new ExponentialMovingAverage(model, train.EmaDecay) : null;
         if (resumeFrom is not null)
         {
             var changes = ResumeChanges(resumeFrom, yaml, allowConfigChange);
-            var state = CheckpointStore.Load(resumeFrom, model, optimizer);
+            var state = CheckpointStore.Load(resumeFrom, model, optimizer, ema);
             loader.Restore(state.Loader);
             step = state.Step;
             log.Information("Resumed from {Checkpoint} at step {Step}{Changes}", resumeFrom, step,
@@ -89,27 +93,26 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
                 group.LearningRate = lr;
             }
             optimizer.zero_grad();
-            // The step's loss is the mean over every predicted token of all its micro-batches; micro-batches hold
-            // different numbers of them (document ends and padding predict nothing), so each micro-batch's mean is
-            // weighted by its share of the step's tokens rather than by 1 / accumulation.
+            // Each modality's loss is the mean over the step's predicted tokens (or noised latent elements) of all its
+            // micro-batches; micro-batches hold different numbers of them (document ends, padding and clean media
+            // predict nothing), so every micro-batch's sums are divided by the step's counts, not its own.
             var rows = Enumerable.Range(0, accumulation).Select(_ => loader.Next().Rows).ToList();
-            var micros = rows.Select(r => TokenBatchBuilder.Build(r, device)).ToList();
-            var predicted = micros.Select(PredictedTokens).ToList();
-            var stepPredicted = Math.Max(1, predicted.Sum());
+            var media = new MediaPolicy(options.Diffusion.CleanProbability, options.Diffusion.ConditionDropout, new Random(SeedMixer.Mix(options.Run.Seed, step)));
+            var micros = rows.Select(r => SequenceBatchBuilder.Build(r, device, media)).ToList();
+            var scale = new LossScale(LossScale.Sum(micros.Select(model.LossCounts)), lossWeights);
             double stepLoss = 0;
             var stepParts = new Dictionary<string, double>();
             for (var micro = 0; micro < accumulation; micro++)
             {
                 using var scope = NewDisposeScope();
                 using var batch = micros[micro];
-                var modelLoss = model.Loss(batch.Inputs, batch.Targets, batch.Positions, batch.DocumentIds);
+                var modelLoss = model.Loss(batch, scale);
                 using var loss = LossFault?.Invoke(step + 1, modelLoss) ?? modelLoss;
-                var share = (double)predicted[micro] / stepPredicted;
-                (loss.Total * share).backward();
-                stepLoss += loss.Total.item<float>() * share;
+                loss.Total.backward();
+                stepLoss += loss.Total.item<float>();
                 foreach (var (name, value) in loss.PartValues())
                 {
-                    stepParts[name] = stepParts.GetValueOrDefault(name) + value * share;
+                    stepParts[name] = stepParts.GetValueOrDefault(name) + value;
                 }
             }
             var gradNorm = train.GradClip > 0
@@ -119,6 +122,7 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
             if (guard.Allows(done, stepLoss, stepParts, gradNorm, out var problem))
             {
                 optimizer.step();
+                ema?.Update(model, done);
                 firstLoss = double.IsNaN(firstLoss) ? stepLoss : firstLoss;
                 window.Add(stepLoss, stepParts);
                 if (spikes.IsSpike(stepLoss, out var recentMean, out var sigmas))
@@ -174,7 +178,7 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
             }
             if (options.Checkpoint.Every > 0 && done % options.Checkpoint.Every == 0 && done < train.Steps)
             {
-                lastCheckpoint = checkpoints.Save(model, optimizer, new CheckpointState(done, loader.State, configHash, DateTimeOffset.UtcNow), yaml);
+                lastCheckpoint = checkpoints.Save(model, optimizer, new CheckpointState(done, loader.State, configHash, DateTimeOffset.UtcNow), yaml, ema);
                 log.Information("Saved checkpoint {Checkpoint}", lastCheckpoint);
             }
         }
@@ -188,7 +192,7 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
         {
             finalLoss = window.Mean;
         }
-        lastCheckpoint = checkpoints.Save(model, optimizer, new CheckpointState(step, loader.State, configHash, DateTimeOffset.UtcNow), yaml);
+        lastCheckpoint = checkpoints.Save(model, optimizer, new CheckpointState(step, loader.State, configHash, DateTimeOffset.UtcNow), yaml, ema);
         log.Information(
             "Finished {Steps} steps in {Elapsed}: loss {First:0.0000} → {Final:0.0000}; waited {DataWait:0.0} s for data; {Skipped} undecodable documents skipped; {SkippedSteps} non-finite steps skipped; checkpoint {Checkpoint}",
             step, ProgressLine.Duration(clock.Elapsed), firstLoss, finalLoss, loader.WaitTime.TotalSeconds, loader.SkippedDocuments, guard.SkippedSteps, lastCheckpoint);
@@ -226,8 +230,6 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
         }
     }
 
-    private static long PredictedTokens(TokenBatch batch) => batch.Targets.ne(TokenBatchBuilder.IgnoreIndex).sum().item<long>();
-
     /// <summary>Mean loss over the first <c>eval_batches</c> batches of the held-out documents (same batches every time).</summary>
     private static double ValidationLoss(RunComponents components, Config.Options.TrainOptions train, long seed)
     {
@@ -237,12 +239,15 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
         try
         {
             using var noGrad = no_grad();
+            // Its own generator draws the same noise every time, so validation losses compare across steps and
+            // leave the training random stream untouched.
+            using var generator = new Generator((ulong)seed, components.Session.Device);
             double sum = 0;
             for (var i = 0; i < train.EvalBatches; i++)
             {
                 using var scope = NewDisposeScope();
-                using var batch = TokenBatchBuilder.Build(loader.Next().Rows, components.Session.Device);
-                using var loss = model.Loss(batch.Inputs, batch.Targets, batch.Positions, batch.DocumentIds);
+                using var batch = SequenceBatchBuilder.Build(loader.Next().Rows, components.Session.Device);
+                using var loss = model.Loss(batch, generator);
                 sum += loss.Total.item<float>();
             }
             return sum / train.EvalBatches;

@@ -16,13 +16,20 @@ public sealed class CastingLinear : nn.Module<Tensor, Tensor>
     private readonly Parameter? bias;
     private readonly ComputePrecision _precision;
 
-    /// <summary>A layer mapping <paramref name="inFeatures"/> to <paramref name="outFeatures"/>, weights ~ N(0, std²).</summary>
+    /// <summary>A layer mapping <paramref name="inFeatures"/> to <paramref name="outFeatures"/>, weights ~ N(0, std²), or zero when std is 0.</summary>
     public CastingLinear(long inFeatures, long outFeatures, ComputePrecision precision, double std = 0.02, bool withBias = false)
         : base(nameof(CastingLinear))
     {
         _precision = precision;
         weight = new Parameter(empty(outFeatures, inFeatures));
-        nn.init.normal_(weight, 0, std);
+        if (std > 0)
+        {
+            nn.init.normal_(weight, 0, std);
+        }
+        else
+        {
+            nn.init.zeros_(weight);
+        }
         if (withBias)
         {
             bias = new Parameter(zeros(outFeatures));

@@ -4,6 +4,10 @@ namespace Luma.Unified.Backbone.Layers;
 
 /// <summary>
 /// Rotary position embedding (RoFormer), "rotate half" layout: dimension i is paired with i + headDim/2.
+/// Positions are 1-D <c>[batch, seq]</c>, or multimodal <c>[batch, seq, 3]</c> (M-RoPE, Qwen2-VL): the
+/// frequencies are split into temporal, row and column sections, each rotated by its own coordinate, so an
+/// image patch carries its 2-D place and a video patch its frame too. A text token has three equal coordinates,
+/// which makes M-RoPE exactly the 1-D rotary for text.
 /// The cos/sin tables <c>[maxSeq, headDim]</c> are fp32, derived from the shape alone, so they are not module
 /// state: they are never saved, and they follow the positions to whichever device the model runs on.
 /// </summary>
@@ -11,6 +15,8 @@ public sealed class RotaryEmbedding : IDisposable
 {
     private Tensor _cos;
     private Tensor _sin;
+    private Tensor _inverseFrequency;
+    private Tensor _sectionOfFrequency;
 
     public RotaryEmbedding(int headDim, int maxSeqLen, double theta)
     {
@@ -25,12 +31,28 @@ public sealed class RotaryEmbedding : IDisposable
         var doubled = cat([angles, angles], dim: -1);
         _cos = doubled.cos().to(ScalarType.Float32).DetachFromDisposeScope();
         _sin = doubled.sin().to(ScalarType.Float32).DetachFromDisposeScope();
+        _inverseFrequency = inverseFrequency.DetachFromDisposeScope();
+        _sectionOfFrequency = tensor(SectionOfFrequency(headDim / 2)).DetachFromDisposeScope();
+    }
+
+    /// <summary>
+    /// Which coordinate (0 temporal, 1 row, 2 column) rotates each of the <paramref name="frequencies"/>: the
+    /// fastest quarter temporal, the rest split between rows and columns (Qwen2-VL's 16/24/24 of 64).
+    /// </summary>
+    public static long[] SectionOfFrequency(int frequencies)
+    {
+        var temporal = frequencies / 4;
+        var rows = (frequencies - temporal + 1) / 2;
+        return [.. Enumerable.Range(0, frequencies).Select(i => i < temporal ? 0L : i < temporal + rows ? 1L : 2L)];
     }
 
     /// <summary>Longest position the tables cover.</summary>
     public int MaxSeqLen { get; }
 
-    /// <summary>cos and sin for <paramref name="positions"/> <c>[batch, seq]</c>, shaped <c>[batch, 1, seq, headDim]</c> to broadcast over heads.</summary>
+    /// <summary>
+    /// cos and sin for <paramref name="positions"/> <c>[batch, seq]</c> or <c>[batch, seq, 3]</c>, shaped
+    /// <c>[batch, 1, seq, headDim]</c> to broadcast over heads.
+    /// </summary>
     public (Tensor Cos, Tensor Sin) Tables(Tensor positions)
     {
         var maxPosition = positions.numel() == 0 ? 0 : positions.max().item<long>();
@@ -40,6 +62,14 @@ public sealed class RotaryEmbedding : IDisposable
         }
         FollowDevice(positions.device);
         using var scope = NewDisposeScope();
+        if (positions.dim() == 3)
+        {
+            // Each frequency takes the coordinate of its section; angles in fp64 as for the 1-D tables.
+            var perFrequency = positions.to(ScalarType.Float64).index_select(2, _sectionOfFrequency);   // [b, n, e/2]
+            var angles = perFrequency * _inverseFrequency;
+            var doubled = cat([angles, angles], dim: -1).unsqueeze(1);
+            return (doubled.cos().to(ScalarType.Float32).MoveToOuterDisposeScope(), doubled.sin().to(ScalarType.Float32).MoveToOuterDisposeScope());
+        }
         var flat = positions.reshape(-1);
         long[] shape = [positions.shape[0], 1, positions.shape[1], _cos.shape[1]];
         var cos = _cos.index_select(0, flat).reshape(shape);
@@ -62,6 +92,8 @@ public sealed class RotaryEmbedding : IDisposable
     {
         _cos.Dispose();
         _sin.Dispose();
+        _inverseFrequency.Dispose();
+        _sectionOfFrequency.Dispose();
     }
 
     private void FollowDevice(Device device)
@@ -71,7 +103,8 @@ public sealed class RotaryEmbedding : IDisposable
             return;
         }
         var (cos, sin) = (_cos.to(device).DetachFromDisposeScope(), _sin.to(device).DetachFromDisposeScope());
+        var (frequency, section) = (_inverseFrequency.to(device).DetachFromDisposeScope(), _sectionOfFrequency.to(device).DetachFromDisposeScope());
         Dispose();
-        (_cos, _sin) = (cos, sin);
+        (_cos, _sin, _inverseFrequency, _sectionOfFrequency) = (cos, sin, frequency, section);
     }
 }

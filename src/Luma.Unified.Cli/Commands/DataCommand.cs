@@ -32,8 +32,9 @@ public static class DataCommand
         var imageSize = new Option<int>("--image-size") { Description = "Side of the square images in pixels.", DefaultValueFactory = _ => 64 };
         var shardMb = new Option<double>("--shard-mb") { Description = "Target shard size in MiB.", DefaultValueFactory = _ => 64 };
         var rowGroup = new Option<int>("--row-group") { Description = "Documents per Parquet row group (the unit ranks split and loaders read).", DefaultValueFactory = _ => 256 };
+        var mix = new Option<string>("--mix") { Description = "Relative weights of the document kinds, e.g. image=3,audio=1,video=1,interleaved=1 (unnamed kinds: 0).", DefaultValueFactory = _ => "image=0.4,audio=0.2,video=0.2,interleaved=0.2" };
         var command = new Command("synth", "Generate the shapes world: captioned images, tones and moving-shape videos, and interleaved documents.");
-        foreach (var option in new Option[] { outDirectory, documents, seed, imageSize, shardMb, rowGroup })
+        foreach (var option in new Option[] { outDirectory, documents, seed, imageSize, shardMb, rowGroup, mix })
         {
             command.Options.Add(option);
         }
@@ -48,13 +49,33 @@ public static class DataCommand
             var directory = parse.GetValue(outDirectory)!;
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var manifest = ConsoleProgress.RunAsync("synth", count, error, progress =>
-                ShapesWorldBuilder.BuildAsync(directory, count, parse.GetValue(seed), new ShapesWorldOptions { ImageSize = size }, shardBytes, rows, progress))
+                ShapesWorldBuilder.BuildAsync(directory, count, parse.GetValue(seed), WithMix(new ShapesWorldOptions { ImageSize = size }, parse.GetValue(mix)!), shardBytes, rows, progress))
                 .GetAwaiter().GetResult();
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {manifest.Documents} documents in {manifest.Shards.Count} shard(s), {manifest.Shards.Sum(s => s.Bytes) / (double)Megabyte:0.0} MiB, to {directory} in {clock.Elapsed.TotalSeconds:0.0} s"));
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    private static ShapesWorldOptions WithMix(ShapesWorldOptions options, string mix)
+    {
+        var weights = new Dictionary<string, double>();
+        foreach (var entry in mix.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = entry.Split('=', 2, StringSplitOptions.TrimEntries);
+            Require(parts.Length == 2 && ShapesWorldOptions.Kinds.Contains(parts[0]), $"--mix entry '{entry}': expected KIND=WEIGHT with KIND one of {string.Join(", ", ShapesWorldOptions.Kinds)}");
+            Require(double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var weight) && weight >= 0, $"--mix entry '{entry}': the weight must be a number ≥ 0");
+            weights[parts[0]] = weight;
+        }
+        Require(weights.Values.Sum() > 0, "--mix needs at least one positive weight");
+        return options with
+        {
+            ImageWeight = weights.GetValueOrDefault("image"),
+            AudioWeight = weights.GetValueOrDefault("audio"),
+            VideoWeight = weights.GetValueOrDefault("video"),
+            InterleavedWeight = weights.GetValueOrDefault("interleaved"),
+        };
     }
 
     private static Command Pack(TextWriter output, TextWriter error)

@@ -155,6 +155,10 @@ public sealed record CodecTrainOptions
     [Range(0.0, 1.0)]
     public double Lr { get; init; } = 2e-3;
 
+    /// <summary>Global gradient-norm clip; 0 = none. A rare large gradient otherwise sends a VAE's weights to NaN.</summary>
+    [Range(0.0, 1e6)]
+    public double GradClip { get; init; } = 1.0;
+
     [Range(1, 1_000_000)]
     public int LogEvery { get; init; } = 25;
 

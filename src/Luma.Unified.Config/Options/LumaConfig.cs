@@ -12,6 +12,8 @@ public sealed record LumaConfig
 
     public ModelOptions Model { get; init; } = new();
 
+    public DiffusionOptions Diffusion { get; init; } = new();
+
     public TrainOptions Train { get; init; } = new();
 
     public CheckpointOptions Checkpoint { get; init; } = new();

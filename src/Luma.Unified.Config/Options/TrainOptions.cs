@@ -78,6 +78,13 @@ public sealed record TrainOptions : IValidatableOptions
     [Range(1, 10_000)]
     public int EvalBatches { get; init; } = 4;
 
+    /// <summary>Weight of each modality's loss in the total, by modality name (e.g. <c>{image: 2.0}</c>); unnamed modalities weigh 1.</summary>
+    public ConfigMapping LossWeights { get; init; } = new([], "defaults");
+
+    /// <summary>Decay of the exponential moving average of the weights that sampling uses; 0 = no EMA.</summary>
+    [Range(0.0, 0.999999)]
+    public double EmaDecay { get; init; }
+
     /// <summary>Gradient accumulation micro-steps per optimizer step for <paramref name="ranks"/> data-parallel ranks.</summary>
     public int AccumulationSteps(int ranks) => GlobalBatch / (MicroBatch * ranks);
 

@@ -53,23 +53,10 @@ public static class DatasetInspector
             for (var s = 0; s < document.Segments.Count; s++)
             {
                 var segment = document.Segments[s];
-                var stem = Path.Combine(outDirectory, $"{index:D4}-{s}-{segment.Modality}");
-                var (path, bytes) = segment.Modality == Segments.Text
-                    ? (stem + ".txt", System.Text.Encoding.UTF8.GetBytes((segment.Text ?? "") + "\n"))
-                    : (stem + "." + Extension(segment.Encoding), segment.Data ?? []);
-                await File.WriteAllBytesAsync(path, bytes, cancel);
-                written.Add(path);
+                written.Add(await SegmentFiles.WriteAsync(segment, Path.Combine(outDirectory, $"{index:D4}-{s}-{segment.Modality}"), cancel));
             }
             index++;
         }
         return written;
     }
-
-    private static string Extension(string? encoding) => encoding switch
-    {
-        "jpeg" => "jpg",
-        FrameStripCodec.Encoding => "frames.png",
-        null => "bin",
-        _ => encoding,
-    };
 }

@@ -26,7 +26,7 @@ public sealed record MediaGeometry(int PatchSize = 16, double AudioFramesPerSeco
 /// and every image, video and audio segment by its <c>&lt;|image_start|&gt;</c> … <c>&lt;|image_end|&gt;</c> markers.
 /// Diffusion modalities (image/video through their VAEs) become latent positions; built-in media without a
 /// modality are decoded and sized by <see cref="MediaGeometry"/> (the expensive part, run on the loader's decode
-/// workers). Both are left out when <c>includeMedia</c> is false (a model that cannot read continuous inputs yet). A payload that does not decode, or a segment no loaded modality handles, is an <see cref="InvalidDataException"/>.
+/// workers); those are left out when <c>includeMedia</c> is false (a model without a codec for them skips them). A payload that does not decode, or a segment no loaded modality handles, is an <see cref="InvalidDataException"/>.
 /// </summary>
 public sealed class DocumentEncoder
 {
@@ -44,7 +44,7 @@ public sealed class DocumentEncoder
     /// <param name="tokenizer">The text tokenizer (document markers and the space between text segments).</param>
     /// <param name="modalities">Every modality of the run; text must be among them.</param>
     /// <param name="geometry">Positions per built-in media item.</param>
-    /// <param name="includeMedia">Whether built-in media enter the sequence.</param>
+    /// <param name="includeMedia">Whether built-in media that no loaded modality encodes enter the sequence (sized, for benchmarks).</param>
     public DocumentEncoder(ITokenizer tokenizer, IReadOnlyList<IModality> modalities, MediaGeometry geometry, bool includeMedia)
     {
         _modalities = modalities.ToDictionary(m => m.Name);
@@ -146,10 +146,6 @@ public sealed class DocumentEncoder
             {
                 throw Bad(source, s, $"no loaded modality handles '{segment.Modality}' (add its plugin to modalities.plugins)");
             }
-            if (!_includeMedia)
-            {
-                continue;
-            }
             if (_modalities.TryGetValue(segment.Modality, out var continuous))
             {
                 // A diffusion modality (image/video through their VAEs, or a plugin): latent positions with coordinates.
@@ -163,6 +159,10 @@ public sealed class DocumentEncoder
                     throw Bad(source, s, e.Message);
                 }
                 AddMedia(segment.Modality, new PackableSegment(segment.Modality, input.Length, Payload: input));
+                continue;
+            }
+            if (!_includeMedia)
+            {
                 continue;
             }
             DecodedMedia media;

@@ -14,6 +14,9 @@ public sealed record ShapesWorldOptions
 
     public int SampleRate { get; init; } = 16_000;
 
+    /// <summary>The document kinds, as <c>luma data synth --mix</c> names them.</summary>
+    public static readonly string[] Kinds = ["image", "audio", "video", "interleaved"];
+
     /// <summary>Relative weights of image, audio, video and interleaved documents.</summary>
     public double ImageWeight { get; init; } = 0.4;
 

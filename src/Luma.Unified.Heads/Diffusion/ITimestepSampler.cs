@@ -6,5 +6,5 @@ namespace Luma.Unified.Heads.Diffusion;
 public interface ITimestepSampler
 {
     /// <summary><paramref name="count"/> timesteps <c>[count]</c>, fp32, drawn with <paramref name="generator"/>.</summary>
-    Tensor Sample(long count, Generator generator, Device device);
+    Tensor Sample(long count, Generator? generator, Device device);
 }

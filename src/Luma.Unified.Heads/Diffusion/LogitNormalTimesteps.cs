@@ -10,7 +10,7 @@ namespace Luma.Unified.Heads.Diffusion;
 public sealed class LogitNormalTimesteps(double mean = 0, double std = 1, double shift = 1) : ITimestepSampler
 {
     /// <inheritdoc/>
-    public Tensor Sample(long count, Generator generator, Device device)
+    public Tensor Sample(long count, Generator? generator, Device device)
     {
         using var scope = NewDisposeScope();
         var t = (randn([count], generator: generator, device: device) * std + mean).sigmoid();

@@ -6,5 +6,5 @@ namespace Luma.Unified.Heads.Diffusion;
 public sealed class UniformTimesteps : ITimestepSampler
 {
     /// <inheritdoc/>
-    public Tensor Sample(long count, Generator generator, Device device) => rand([count], generator: generator, device: device);
+    public Tensor Sample(long count, Generator? generator, Device device) => rand([count], generator: generator, device: device);
 }

@@ -34,7 +34,7 @@ public sealed class AudioCodec : nn.Module
             var (channels, stride) = (shape.Channels(level), shape.Strides[level]);
             encoder.Add(new ResidualUnit1d(channels, 1));
             encoder.Add(new ResidualUnit1d(channels, 3));
-            encoder.Add(nn.ELU());
+            encoder.Add(new Elu());
             encoder.Add(new ChannelPaddedConv1d(channels, shape.Channels(level + 1), 2 * stride, stride: stride, padding: (stride + 1) / 2));
         }
         encoderBlocks = new ModuleList<nn.Module<Tensor, Tensor>>([.. encoder]);
@@ -45,7 +45,7 @@ public sealed class AudioCodec : nn.Module
         for (var level = levels - 1; level >= 0; level--)
         {
             var (channels, stride) = (shape.Channels(level), shape.Strides[level]);
-            decoder.Add(nn.ELU());
+            decoder.Add(new Elu());
             decoder.Add(new ChannelPaddedConvTranspose1d(shape.Channels(level + 1), channels, 2 * stride, stride: stride, padding: (stride + 1) / 2, outputPadding: stride % 2));
             decoder.Add(new ResidualUnit1d(channels, 1));
             decoder.Add(new ResidualUnit1d(channels, 3));
@@ -67,7 +67,7 @@ public sealed class AudioCodec : nn.Module
         {
             h = block.forward(h);
         }
-        return encoderOut.forward(nn.functional.elu(h, 1.0)).MoveToOuterDisposeScope();
+        return encoderOut.forward(Elu.Apply(h)).MoveToOuterDisposeScope();
     }
 
     /// <summary>latent <c>[b, d, t]</c> → waveform <c>[b, 1, t · hop]</c> in (-1, 1).</summary>
@@ -79,7 +79,7 @@ public sealed class AudioCodec : nn.Module
         {
             h = block.forward(h);
         }
-        return decoderOut.forward(nn.functional.elu(h, 1.0)).tanh().MoveToOuterDisposeScope();
+        return decoderOut.forward(Elu.Apply(h)).tanh().MoveToOuterDisposeScope();
     }
 
     /// <summary>waveform <c>[b, 1, n]</c> → codes <c>[b, q, n / hop]</c>.</summary>

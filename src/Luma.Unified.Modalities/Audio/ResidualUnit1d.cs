@@ -21,7 +21,7 @@ public sealed class ResidualUnit1d : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var h = pointwise.forward(nn.functional.elu(dilated.forward(nn.functional.elu(input, 1.0)), 1.0));
+        var h = pointwise.forward(Elu.Apply(dilated.forward(Elu.Apply(input))));
         return (input + h).MoveToOuterDisposeScope();
     }
 }

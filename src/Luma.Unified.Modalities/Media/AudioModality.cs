@@ -26,6 +26,15 @@ public sealed class AudioModality(AudioCodec codec, CodecInfo info) : IModality
     /// <inheritdoc/>
     public int VocabSize => _codebooks * _size;
 
+    /// <summary>Codebooks per frame: each frame is this many consecutive tokens, codebook 0 first.</summary>
+    public int Codebooks => _codebooks;
+
+    /// <summary>Codes per codebook.</summary>
+    public int CodebookSize => _size;
+
+    /// <summary>Codec frames per second of audio.</summary>
+    public double FramesPerSecond => (double)info.SampleRate!.Value / codec.Shape.Hop;
+
     /// <inheritdoc/>
     public ModalityInput Encode(SegmentRecord segment)
     {

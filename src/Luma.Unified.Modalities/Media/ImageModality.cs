@@ -24,6 +24,20 @@ public sealed class ImageModality(ImageVae vae, CodecInfo info) : IModality
     public int VocabSize => 0;
 
     /// <inheritdoc/>
+    public int LatentChannels => vae.Shape.LatentChannels;
+
+    /// <summary>Side of the images the codec reads and writes, in pixels.</summary>
+    public int ImageSize => info.ImageSize!.Value;
+
+    /// <summary>The positions and coordinates of one image's latents, values zero: what generation fills in.</summary>
+    public ModalityInput Layout()
+    {
+        using var scope = NewDisposeScope();
+        var side = ImageSize / vae.Shape.Downsample;
+        return LatentGrid.ToInput(zeros(vae.Shape.LatentChannels, side, side));
+    }
+
+    /// <inheritdoc/>
     public ModalityInput Encode(SegmentRecord segment)
     {
         var media = SegmentDecoder.Decode(segment);

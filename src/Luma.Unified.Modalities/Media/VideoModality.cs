@@ -23,6 +23,26 @@ public sealed class VideoModality(VideoVae vae, CodecInfo info) : IModality
     public int VocabSize => 0;
 
     /// <inheritdoc/>
+    public int LatentChannels => vae.Shape.LatentChannels;
+
+    /// <summary>Side of the frames the codec reads and writes, in pixels.</summary>
+    public int FrameSize => info.ImageSize!.Value;
+
+    /// <summary>Video frames that <paramref name="latentFrames"/> latent frames decode to (the first frame alone, then the temporal factor each).</summary>
+    public int FramesOf(int latentFrames) => 1 + (latentFrames - 1) * vae.Shape.TemporalDownsample;
+
+    /// <summary>Latent frames of a <paramref name="frames"/>-frame video.</summary>
+    public int LatentFramesOf(int frames) => vae.Shape.LatentFrames(frames);
+
+    /// <summary>The positions and coordinates of <paramref name="latentFrames"/> latent frames, values zero: what generation fills in.</summary>
+    public ModalityInput Layout(int latentFrames)
+    {
+        using var scope = NewDisposeScope();
+        var side = FrameSize / vae.Shape.Spatial.Downsample;
+        return LatentGrid.ToInput(zeros(vae.Shape.LatentChannels, latentFrames, side, side));
+    }
+
+    /// <inheritdoc/>
     public ModalityInput Encode(SegmentRecord segment)
     {
         var media = SegmentDecoder.Decode(segment);

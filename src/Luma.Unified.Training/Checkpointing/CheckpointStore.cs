@@ -28,7 +28,7 @@ public sealed class CheckpointStore(RunDirectory run, int keepLast, int keepEver
     /// Saves a checkpoint and then deletes all but the newest <c>keepLast</c>, sparing those whose step is a multiple
     /// of <c>keepEvery</c> (milestones for later evaluation). Returns its directory.
     /// </summary>
-    public string Save(UnifiedModel model, OptimizerHelper optimizer, CheckpointState state, string resolvedConfigYaml)
+    public string Save(UnifiedModel model, OptimizerHelper optimizer, CheckpointState state, string resolvedConfigYaml, ExponentialMovingAverage? ema = null)
     {
         var final = Path.Combine(run.CheckpointsDirectory, $"{Prefix}{state.Step:D8}");
         var temporary = Path.Combine(run.CheckpointsDirectory, $".tmp-{Prefix}{state.Step:D8}-{Environment.ProcessId}");
@@ -46,7 +46,13 @@ public sealed class CheckpointStore(RunDirectory run, int keepLast, int keepEver
                 WriteDurably(Path.Combine(temporary, RngFile), stream => Safetensors.SaveStateDict(stream, new Dictionary<string, torch.Tensor> { ["cpu"] = rng }, leaveOpen: true));
             }
             WriteDurably(Path.Combine(temporary, ConfigFile), stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(resolvedConfigYaml)));
-            var checksums = new[] { ModelFile, OptimizerFile, RngFile, ConfigFile }.ToDictionary(name => name, name => Sha256Of(Path.Combine(temporary, name)));
+            string[] files = [ModelFile, OptimizerFile, RngFile, ConfigFile];
+            if (ema is not null)
+            {
+                WriteDurably(Path.Combine(temporary, ExponentialMovingAverage.FileName), ema.Save);
+                files = [.. files, ExponentialMovingAverage.FileName];
+            }
+            var checksums = files.ToDictionary(name => name, name => Sha256Of(Path.Combine(temporary, name)));
             // state.json last: its presence marks the checkpoint complete.
             WriteDurably(Path.Combine(temporary, StateFile), stream => JsonSerializer.Serialize(stream, state with { FileSha256 = checksums }, s_json));
         }
@@ -93,7 +99,7 @@ public sealed class CheckpointStore(RunDirectory run, int keepLast, int keepEver
     /// is checked against the checksum in <c>state.json</c> first, so a corrupted checkpoint is refused by name
     /// instead of loading garbage.
     /// </summary>
-    public static CheckpointState Load(string directory, UnifiedModel model, OptimizerHelper? optimizer)
+    public static CheckpointState Load(string directory, UnifiedModel model, OptimizerHelper? optimizer, ExponentialMovingAverage? ema = null)
     {
         var statePath = Path.Combine(directory, StateFile);
         if (!File.Exists(statePath))
@@ -124,6 +130,11 @@ public sealed class CheckpointStore(RunDirectory run, int keepLast, int keepEver
             }
         }
         model.load_safetensors(Path.Combine(directory, ModelFile), strict: true);
+        var emaPath = Path.Combine(directory, ExponentialMovingAverage.FileName);
+        if (ema is not null && File.Exists(emaPath))
+        {
+            ema.Load(emaPath);
+        }
         if (optimizer is not null)
         {
             optimizer.load_py(Path.Combine(directory, OptimizerFile));
@@ -135,6 +146,22 @@ public sealed class CheckpointStore(RunDirectory run, int keepLast, int keepEver
             }
         }
         return state;
+    }
+
+    /// <summary>
+    /// Loads <paramref name="directory"/> for sampling and evaluation: the weights, verified, replaced by the
+    /// checkpoint's exponential moving average when it holds one. Returns the state and whether the EMA was used.
+    /// </summary>
+    public static (CheckpointState State, bool Ema) LoadForInference(string directory, UnifiedModel model)
+    {
+        var state = Load(directory, model, optimizer: null);
+        var emaPath = Path.Combine(directory, ExponentialMovingAverage.FileName);
+        if (!File.Exists(emaPath))
+        {
+            return (state, false);
+        }
+        model.load_safetensors(emaPath, strict: false);
+        return (state, true);
     }
 
     private void ApplyRetention()

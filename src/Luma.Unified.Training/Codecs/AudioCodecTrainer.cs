@@ -66,6 +66,10 @@ public sealed class AudioCodecTrainer(CodecTrainingConfig config, string resolve
             optimizer.zero_grad();
             var (wave, spectral, vq, _) = model.Losses(waveform, codec.CommitmentWeight);
             (codec.WaveformWeight * wave + codec.SpectralWeight * spectral + vq).backward();
+            if (train.GradClip > 0)
+            {
+                nn.utils.clip_grad_norm_(model.parameters(), train.GradClip);
+            }
             optimizer.step();
             (waveSum, spectralSum, vqSum, window) = (waveSum + wave.item<float>(), spectralSum + spectral.item<float>(), vqSum + vq.item<float>(), window + 1);
             var evaluate = step % train.EvalEvery == 0 || step == train.Steps;

@@ -57,6 +57,10 @@ public sealed class VaeTrainer(CodecTrainingConfig config, string resolvedYaml, 
                 loss = loss + codec.AdversarialWeight * discriminator!.GeneratorLoss(Frames(output));
             }
             loss.backward();
+            if (train.GradClip > 0)
+            {
+                nn.utils.clip_grad_norm_(model.parameters(), train.GradClip);
+            }
             optimizer.step();
             if (adversarial)
             {

@@ -76,4 +76,26 @@ public sealed class AttentionMaskTests : TorchTest
         // ...and the second computes exactly as if it were alone.
         Assert.True(packedA[0, 4..].allclose(alone[0], rtol: 0, atol: 1e-5));
     }
+
+    [Fact]
+    public void InsideAnImageEveryPositionSeesEveryOtherAndABlindImageSeesOnlyItselfAndTheDocumentStart()
+    {
+        // doc 0: t t [i i] t | doc 1: t [i i]
+        using var documents = tensor(new long[] { 0, 0, 0, 0, 0, 1, 1, 1 }, [1, 8]);
+        using var spans = tensor(new long[] { -1, -1, 0, 0, -1, -1, 1, 1 }, [1, 8]);
+        using var segments = tensor(new long[] { -1, -1, 0, 0, -1, -1, 1, 1 }, [1, 8]);
+        using var blind = tensor(new[] { false, false, true, true, false, false, false, false }, [1, 8]);
+        using var starts = tensor(new[] { true, false, false, false, false, true, false, false }, [1, 8]);
+
+        using var mask = AttentionMasks.Multimodal(documents, spans, segments, blind, starts);
+
+        var m = mask.reshape(8, 8).data<bool>().ToArray();
+        bool Sees(int q, int k) => m[q * 8 + k];
+        Assert.True(Sees(6, 7) && Sees(7, 6));              // both ways inside an image
+        Assert.True(Sees(7, 5) && !Sees(5, 6));             // causal outside it
+        Assert.True(Sees(2, 3) && Sees(2, 0));              // the blind image: itself and the document start
+        Assert.False(Sees(2, 1) || Sees(3, 1));             // but not the caption
+        Assert.True(Sees(4, 1) && Sees(4, 3));              // text after it sees everything before
+        Assert.DoesNotContain(Enumerable.Range(5, 3).SelectMany(q => Enumerable.Range(0, 5).Select(k => Sees(q, k))), seen => seen); // nothing crosses documents
+    }
 }

@@ -1,5 +1,6 @@
 using Luma.Unified.Backbone;
 using Luma.Unified.Config.Options;
+using Luma.Unified.Data.Loading;
 using Luma.Unified.Heads;
 using Luma.Unified.Model;
 using Luma.Unified.Tests.Support;
@@ -27,20 +28,18 @@ public sealed class UnifiedModelTests : TorchTest
         manual_seed(6);
         using var model = new UnifiedModel(new ModelOptions { Dim = 32, Layers = 1, Heads = 4, KvHeads = 2 }, TestVocabulary.Of(("text", 10), ("sensor", 5)), new ComputePrecision());
         using var scope = NewDisposeScope();
-        var inputs = tensor(new long[] { 1, 2, 11, 12, 3, 13 }, [1, 6]);
         // Targets: two text ids, three sensor ids (10–14), one ignored.
-        var targets = tensor(new long[] { 2, 11, 12, 3, 13, -100 }, [1, 6]);
-        var positions = arange(6, dtype: ScalarType.Int64).unsqueeze(0);
-        var documents = zeros(1, 6, dtype: ScalarType.Int64);
+        using var batch = SequenceBatchBuilder.Build([Rows.Row(6, Rows.Tokens(0, 1, 2, 11, 12, 3, 13))], CPU);
+        var targets = batch.Targets;
 
-        using var loss = model.Loss(inputs, targets, positions, documents);
+        using var loss = model.Loss(batch);
 
-        var logits = model.Logits(inputs, positions);
+        var logits = model.Logits(batch.Inputs, arange(6, dtype: ScalarType.Int64).unsqueeze(0));
         var perToken = nn.functional.cross_entropy(logits[0, ..5], targets[0, ..5], reduction: nn.Reduction.None).data<float>().ToArray();
         var parts = loss.PartValues();
         Assert.Equal((perToken[0] + perToken[3]) / 2, parts["text"], 4);
         Assert.Equal((perToken[1] + perToken[2] + perToken[4]) / 3, parts["sensor"], 4);
-        Assert.Equal(perToken.Average(), loss.Total.item<float>(), 4);
+        Assert.Equal(parts["text"] + parts["sensor"], loss.Total.item<float>(), 4); // each modality weighs 1
     }
 
     [Fact]

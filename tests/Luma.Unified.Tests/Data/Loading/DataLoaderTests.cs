@@ -95,12 +95,12 @@ public sealed class DataLoaderTests(SmallDatasetFixture data) : TorchTest, IClas
     {
         using var loader = Loader(media: false);
         var rows = loader.Next().Rows;
-        using var batch = TokenBatchBuilder.Build(rows, CPU);
+        using var batch = SequenceBatchBuilder.Build(rows, CPU);
 
         var inputs = batch.Inputs.data<long>().ToArray();
         var targets = batch.Targets.data<long>().ToArray();
         var documents = batch.DocumentIds.data<long>().ToArray();
-        var positions = batch.Positions.data<long>().ToArray();
+        var positions = batch.Positions.select(2, 0).contiguous().data<long>().ToArray();
         for (var i = 0; i < inputs.Length - 1; i++)
         {
             var sameDocument = (i + 1) % 96 != 0 && documents[i] == documents[i + 1] && documents[i] >= 0;

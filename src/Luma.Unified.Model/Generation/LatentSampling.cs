@@ -1,0 +1,14 @@
+using Luma.Unified.Config.Options;
+using Luma.Unified.Heads.Diffusion;
+
+namespace Luma.Unified.Model.Generation;
+
+/// <summary>How continuous latents are generated: the ODE solver, its steps, the guidance scale and the seed.</summary>
+public sealed record LatentSampling(FlowSamplerKind Sampler, int Steps, double CfgScale, long Seed = 0)
+{
+    /// <summary>The settings of the config's <c>diffusion</c> section.</summary>
+    public static LatentSampling From(DiffusionOptions options, long seed = 0) => new(options.Sampler, options.SamplingSteps, options.CfgScale, seed);
+
+    /// <summary>The solver.</summary>
+    public IFlowSampler Solver() => Sampler == FlowSamplerKind.Heun ? new HeunSampler() : new EulerSampler();
+}
