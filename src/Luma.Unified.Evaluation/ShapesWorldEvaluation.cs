@@ -22,6 +22,9 @@ public sealed class ShapesWorldEvaluation(MediaGeneration generation, int imageS
     private static readonly string[] s_attributes = ["color", "shape", "size", "vertical", "horizontal"];
     private readonly ShapeImageAnalyser _images = new();
 
+    /// <summary>Tasks each prompt index is scored on: captioning and text → image (image), pitch (audio), direction (video).</summary>
+    public int TasksPerPrompt => (generation.Has(Segments.Image) ? 2 : 0) + (generation.Has(Segments.Audio) ? 1 : 0) + (video is null ? 0 : 1);
+
     /// <summary>Runs <paramref name="prompts"/> prompts per task; <paramref name="progress"/> counts finished prompts.</summary>
     public EvaluationReport Run(int prompts, long seed, SamplingOptions text, LatentSampling latents, IProgress<long>? progress = null)
     {

@@ -97,6 +97,10 @@ public sealed class UnifiedModel : nn.Module
         return flat.reshape(b, n, d).MoveToOuterDisposeScope();
     }
 
+    /// <summary>The attention mask <c>[b, 1, n, n]</c> of a batch's documents, spans and blind segments (<see cref="AttentionMasks.Multimodal"/>).</summary>
+    public static Tensor AttentionMask(SequenceBatch batch) =>
+        AttentionMasks.Multimodal(batch.DocumentIds, batch.SpanIds, batch.SegmentIds, batch.Blind, batch.DocumentStarts);
+
     /// <summary>Embedded inputs → final hidden states <c>[b, n, d]</c> fp32 (see <see cref="TransformerBackbone.Forward"/>).</summary>
     public Tensor Hidden(Tensor embedded, Tensor positions, Tensor? mask = null, KvCache? cache = null) =>
         backbone.Forward(embedded, positions, mask, cache);
@@ -174,8 +178,7 @@ public sealed class UnifiedModel : nn.Module
             noised.Add(new NoisedLatents(media.Modality, xt, t, media.Index));
             velocityTargets.Add((media, velocity, media.Noised.index_select(0, media.Group)));
         }
-        var mask = AttentionMasks.Multimodal(batch.DocumentIds, batch.SpanIds, batch.SegmentIds, batch.Blind, batch.DocumentStarts);
-        var hidden = Hidden(Embed(batch.Inputs, noised), batch.Positions, mask);
+        var hidden = Hidden(Embed(batch.Inputs, noised), batch.Positions, AttentionMask(batch));
         var (b, n, d) = (hidden.shape[0], hidden.shape[1], hidden.shape[2]);
 
         var sums = new Dictionary<string, Tensor>();

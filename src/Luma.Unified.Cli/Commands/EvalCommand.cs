@@ -35,24 +35,18 @@ public static class EvalCommand
             {
                 throw new UsageException("--prompts must be at least 1.");
             }
-            var (runRoot, checkpointDirectory) = SampleCommand.Locate(parse.GetValue(checkpoint)!);
-            var config = ConfigLoader.Load(RunDirectory.Open(runRoot).ConfigFile, []);
-            var components = RunComponents.Build(config);
-            var (state, ema) = CheckpointStore.LoadForInference(checkpointDirectory, components.Model);
-            error.WriteLine($"checkpoint: {checkpointDirectory} (step {state.Step}{(ema ? ", EMA weights" : "")})");
+            var trained = TrainedCheckpoint.Open(parse.GetValue(checkpoint)!, error);
+            var components = trained.Components;
             var image = components.Modalities.OfType<ImageModality>().FirstOrDefault();
             var video = components.Modalities.OfType<VideoModality>().FirstOrDefault();
-            var audio = components.Modalities.Any(m => m.Name == Segments.Audio);
-            if (image is null && video is null && !audio)
+            if (image is null && video is null && !components.Modalities.Any(m => m.Name == Segments.Audio))
             {
-                throw new UsageException($"{checkpointDirectory}: the run has no image, audio or video modality, so there is nothing to evaluate (see configs/tiny-shapes.yaml).");
+                throw new UsageException($"{trained.Directory}: the run has no image, audio or video modality, so there is nothing to evaluate (see configs/tiny-shapes.yaml).");
             }
-            var diffusion = config.Options.Diffusion;
-            var latents = new LatentSampling(diffusion.Sampler, parse.GetValue(steps) ?? diffusion.SamplingSteps, parse.GetValue(cfg) ?? diffusion.CfgScale, parse.GetValue(seed));
+            var latents = trained.Latents(parse.GetValue(steps), parse.GetValue(cfg), sampler: null, parse.GetValue(seed));
             var text = new SamplingOptions(MaxNewTokens: 64, Temperature: 0, Seed: parse.GetValue(seed));
             var evaluation = new ShapesWorldEvaluation(new MediaGeneration(components.Model, components.Tokenizer, components.Modalities), image?.ImageSize ?? 64, video);
-            var tasks = (image is null ? 0 : 2) + (audio ? 1 : 0) + (video is null ? 0 : 1);
-            var report = ConsoleProgress.RunAsync("eval", (long)count * tasks, error,
+            var report = ConsoleProgress.RunAsync("eval", (long)count * evaluation.TasksPerPrompt, error,
                 progress => Task.FromResult(evaluation.Run(count, parse.GetValue(seed), text, latents, progress))).GetAwaiter().GetResult();
             Print(report, output);
             if (parse.GetValue(json) is { } path)
@@ -61,9 +55,9 @@ public static class EvalCommand
                 Directory.CreateDirectory(directory);
                 File.WriteAllText(path, JsonSerializer.Serialize(new Dictionary<string, object?>
                 {
-                    ["checkpoint"] = checkpointDirectory,
-                    ["step"] = state.Step,
-                    ["ema"] = ema,
+                    ["checkpoint"] = trained.Directory,
+                    ["step"] = trained.Step,
+                    ["ema"] = trained.Ema,
                     ["prompts"] = report.Prompts,
                     ["caption_accuracy"] = report.CaptionAccuracy,
                     ["caption_exact_match"] = report.CaptionExactMatch,

@@ -77,12 +77,9 @@ public static class SampleCommand
             {
                 throw new UsageException($"--task {kind} writes media: pass --out FOLDER.");
             }
-            var (runRoot, checkpointDirectory) = Locate(parse.GetValue(checkpoint)!);
-            var config = ConfigLoader.Load(RunDirectory.Open(runRoot).ConfigFile, []);
-            var components = RunComponents.Build(config);
-            var (state, ema) = CheckpointStore.LoadForInference(checkpointDirectory, components.Model);
-            error.WriteLine($"checkpoint: {checkpointDirectory} (step {state.Step}{(ema ? ", EMA weights" : "")})");
-            var latents = Latents(config.Options.Diffusion, parse.GetValue(steps), parse.GetValue(cfg), parse.GetValue(sampler), parse.GetValue(seed));
+            var trained = TrainedCheckpoint.Open(parse.GetValue(checkpoint)!, error);
+            var components = trained.Components;
+            var latents = trained.Latents(parse.GetValue(steps), parse.GetValue(cfg), parse.GetValue(sampler), parse.GetValue(seed));
             var generation = new MediaGeneration(components.Model, components.Tokenizer, components.Modalities);
             var promptText = parse.GetValue(prompt) ?? "";
             var results = new List<SampleRecord>();
@@ -126,7 +123,7 @@ public static class SampleCommand
                 var summary = Path.Combine(folder, "summary.json");
                 File.WriteAllText(summary, JsonSerializer.Serialize(new
                 {
-                    task = kind, prompt = promptText, checkpoint = checkpointDirectory, step = state.Step, ema,
+                    task = kind, prompt = promptText, checkpoint = trained.Directory, step = trained.Step, ema = trained.Ema,
                     sampler = ConfigNaming.EnumValue(latents.Sampler), steps = latents.Steps, cfg_scale = latents.CfgScale, samples = results,
                 }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
                 error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {results.Sum(r => r.Files.Count)} file(s) and {summary}"));
@@ -163,29 +160,6 @@ public static class SampleCommand
         return generation.VideoRollout(caption, frame, latentFrames, sampling);
     }
 
-    private static LatentSampling Latents(DiffusionOptions diffusion, int? steps, double? cfg, string? sampler, long seed)
-    {
-        var kind = diffusion.Sampler;
-        if (sampler is not null)
-        {
-            kind = sampler switch
-            {
-                "euler" => FlowSamplerKind.Euler,
-                "heun" => FlowSamplerKind.Heun,
-                _ => throw new UsageException($"--sampler {sampler}: expected euler or heun."),
-            };
-        }
-        if (steps is < 1 or > 1000)
-        {
-            throw new UsageException("--steps must be between 1 and 1000.");
-        }
-        if (cfg is < 0)
-        {
-            throw new UsageException("--cfg-scale must be ≥ 0.");
-        }
-        return new LatentSampling(kind, steps ?? diffusion.SamplingSteps, cfg ?? diffusion.CfgScale, seed);
-    }
-
     private static SegmentRecord ReadImage(string? path)
     {
         if (path is null)
@@ -204,23 +178,5 @@ public static class SampleCommand
         {
             throw new UsageException($"--image {path}: {e.Message}");
         }
-    }
-
-    /// <summary>(run directory, checkpoint directory) for a path that is either.</summary>
-    public static (string Run, string Checkpoint) Locate(string path)
-    {
-        if (File.Exists(Path.Combine(path, "state.json")))
-        {
-            var runRoot = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(path)))!;
-            return (runRoot, path);
-        }
-        if (!Directory.Exists(path))
-        {
-            throw new UsageException($"--checkpoint {path}: no such directory; pass the --run-dir of a `luma train` run or one of its checkpoints/step_N directories.");
-        }
-        var run = RunDirectory.Open(path);
-        var latest = new CheckpointStore(run, keepLast: int.MaxValue).Latest()
-            ?? throw new FileNotFoundException($"{run.CheckpointsDirectory} holds no complete checkpoint yet.");
-        return (run.Root, latest);
     }
 }

@@ -86,6 +86,7 @@ public static class SequenceBatchBuilder
                 var dropCondition = piece.Offset > row.Pieces.First(q => q.Document == piece.Document).Offset + 2 && policy.DropCondition();
                 var segment = nextSegment++;
                 var rank = latent.CoordinateRank;
+                var lastFrame = rank == 3 ? MaxCoordinate(latent, 0) : 0;
                 var extent = 1L;
                 var groupOfFrame = new Dictionary<int, long>();
                 for (var i = 0; i < piece.Length; i++)
@@ -97,7 +98,7 @@ public static class SequenceBatchBuilder
                     if (!groupOfFrame.TryGetValue(frame, out var span))
                     {
                         span = groupOfFrame[frame] = nextSpan++;
-                        var laterFramesFollow = rank == 3 && frame < MaxCoordinate(latent, 0);
+                        var laterFramesFollow = frame < lastFrame;
                         collector.AddGroup(!((conditioned || laterFramesFollow) && policy.KeepClean()));
                     }
                     var (temporal, rowAt, column) = rank switch

@@ -1,5 +1,4 @@
 using Luma.Unified.Abstractions;
-using Luma.Unified.Backbone.Attention;
 using Luma.Unified.Data.Loading;
 using Luma.Unified.Heads.Diffusion;
 using Luma.Unified.Model.Inputs;
@@ -40,7 +39,12 @@ public sealed class MultimodalGenerator(UnifiedModel model)
             var channels = conditional.Media.Single(m => m.Modality == modality).Channels;
             using var generator = new Generator((ulong)sampling.Seed, device);
             var noise = randn([generated, channels], generator: generator, device: device);
-            VelocityField Field(SequenceBatch batch) => (x, t) => Velocity(batch, modality, x, t);
+            // Each ODE step re-reads the same sequence: its mask is built once per batch.
+            VelocityField Field(SequenceBatch batch)
+            {
+                var mask = UnifiedModel.AttentionMask(batch);
+                return (x, t) => Velocity(batch, mask, modality, x, t);
+            }
             var field = sampling.CfgScale == 1
                 ? Field(conditional)
                 : ClassifierFreeGuidance.Guided(Field(conditional), Field(unconditional), sampling.CfgScale);
@@ -74,8 +78,7 @@ public sealed class MultimodalGenerator(UnifiedModel model)
             using (var prefill = NewDisposeScope())
             {
                 using var batch = SequenceBatchBuilder.Build([Row(context)], device);
-                var mask = AttentionMasks.Multimodal(batch.DocumentIds, batch.SpanIds, batch.SegmentIds, batch.Blind, batch.DocumentStarts);
-                var hidden = model.Hidden(model.Embed(batch.Inputs, Clean(batch)), batch.Positions, mask, cache);
+                var hidden = model.Hidden(model.Embed(batch.Inputs, Clean(batch)), batch.Positions, UnifiedModel.AttentionMask(batch), cache);
                 logits = model.TokenLogits(hidden[0, -1]).MoveToOuterDisposeScope();
                 nextPosition = batch.Positions[0, -1, 0].item<long>() + 1;
             }
@@ -113,7 +116,7 @@ public sealed class MultimodalGenerator(UnifiedModel model)
         return TokenSampler.Sample(logits.masked_fill(keep.logical_not(), double.NegativeInfinity), options, generator);
     }
 
-    private Tensor Velocity(SequenceBatch batch, string modality, Tensor x, Tensor t)
+    private Tensor Velocity(SequenceBatch batch, Tensor mask, string modality, Tensor x, Tensor t)
     {
         using var scope = NewDisposeScope();
         var generated = x.shape[0];
@@ -132,7 +135,6 @@ public sealed class MultimodalGenerator(UnifiedModel model)
             media.Add(new NoisedLatents(modality, values, timesteps, latents.Index));
             at = latents.Index.narrow(0, known, generated);
         }
-        var mask = AttentionMasks.Multimodal(batch.DocumentIds, batch.SpanIds, batch.SegmentIds, batch.Blind, batch.DocumentStarts);
         var hidden = model.Hidden(model.Embed(batch.Inputs, media), batch.Positions, mask);
         var flat = hidden.reshape(-1, hidden.shape[^1]).index_select(0, at!);
         return model.Velocity(modality, flat, x, t).MoveToOuterDisposeScope();

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Luma.Unified.Abstractions;
-using Luma.Unified.Backbone.Attention;
 using Luma.Unified.Data.Format;
 using Luma.Unified.Data.Media;
 using Luma.Unified.Data.Loading;
 using Luma.Unified.Data.Synthesis;
+using Luma.Unified.Model;
 using Luma.Unified.Model.Generation;
 using Luma.Unified.Model.Inputs;
 using Luma.Unified.Config.Options;
@@ -82,7 +82,7 @@ public sealed class MultimodalGenerationTests(TinyShapesRun trained) : TorchTest
                 var pieces = context.Append(new PackedPiece("text", 0, recomputed.Count, 0, "d", [.. recomputed], null)).Where(p => p.Length > 0).ToArray();
                 using var batch = SequenceBatchBuilder.Build([Rows.Row(pieces.Sum(p => p.Length), pieces)], CPU);
                 var image = batch.Media[0];
-                var mask = AttentionMasks.Multimodal(batch.DocumentIds, batch.SpanIds, batch.SegmentIds, batch.Blind, batch.DocumentStarts);
+                var mask = UnifiedModel.AttentionMask(batch);
                 var hidden = model.Hidden(model.Embed(batch.Inputs, [new NoisedLatents("image", image.Latents, zeros(image.Count), image.Index)]), batch.Positions, mask);
                 recomputed.Add((int)model.TokenLogits(hidden[0, -1]).narrow(0, text.Offset, text.Size).argmax().item<long>());
             }

@@ -1,6 +1,5 @@
 using Luma.Unified.Abstractions;
 using Luma.Unified.Backbone;
-using Luma.Unified.Backbone.Attention;
 using Luma.Unified.Backbone.Layers;
 using Luma.Unified.Config.Options;
 using Luma.Unified.Data.Loading;
@@ -44,7 +43,7 @@ public sealed class MultimodalModelTests : TorchTest
         using var batch = SequenceBatchBuilder.Build([row], CPU);
         var image = batch.Media[0];
         var noised = new NoisedLatents("image", image.Latents, full([image.Count], 0.5f), image.Index);
-        var mask = AttentionMasks.Multimodal(batch.DocumentIds, batch.SpanIds, batch.SegmentIds, batch.Blind, batch.DocumentStarts);
+        var mask = UnifiedModel.AttentionMask(batch);
         using var noGrad = no_grad();
         return model.Hidden(model.Embed(batch.Inputs, [noised]), batch.Positions, mask)[0].sum(1).data<float>().ToArray();
     }
