@@ -6,16 +6,15 @@ namespace Luma.Unified.Heads.Diffusion;
 public sealed class EulerSampler : IFlowSampler
 {
     /// <inheritdoc/>
-    public Tensor Sample(VelocityField velocity, Tensor noise, int steps)
+    public Tensor Sample(VelocityField velocity, Tensor noise, IReadOnlyList<double> times)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(times.Count, 2);
         using var scope = NewDisposeScope();
         var x = noise.alias();
-        var dt = 1.0 / steps;
-        for (var i = 0; i < steps; i++)
+        for (var i = 0; i + 1 < times.Count; i++)
         {
-            var t = full([noise.shape[0]], 1.0 - i * dt, device: noise.device);
-            x = x - dt * velocity(x, t);
+            var t = full([noise.shape[0]], times[i], device: noise.device);
+            x = x - (times[i] - times[i + 1]) * velocity(x, t);
         }
         return x.MoveToOuterDisposeScope();
     }

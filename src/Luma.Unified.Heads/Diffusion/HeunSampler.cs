@@ -9,16 +9,16 @@ namespace Luma.Unified.Heads.Diffusion;
 public sealed class HeunSampler : IFlowSampler
 {
     /// <inheritdoc/>
-    public Tensor Sample(VelocityField velocity, Tensor noise, int steps)
+    public Tensor Sample(VelocityField velocity, Tensor noise, IReadOnlyList<double> times)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(times.Count, 2);
         using var scope = NewDisposeScope();
         var x = noise.alias();
-        var dt = 1.0 / steps;
         var b = noise.shape[0];
-        for (var i = 0; i < steps; i++)
+        for (var i = 0; i + 1 < times.Count; i++)
         {
-            var (t0, t1) = (1.0 - i * dt, 1.0 - (i + 1) * dt);
+            var (t0, t1) = (times[i], times[i + 1]);
+            var dt = t0 - t1;
             var v0 = velocity(x, full([b], t0, device: noise.device));
             var predicted = x - dt * v0;
             var v1 = velocity(predicted, full([b], t1, device: noise.device));

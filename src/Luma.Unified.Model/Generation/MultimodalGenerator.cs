@@ -48,7 +48,7 @@ public sealed class MultimodalGenerator(UnifiedModel model)
             var field = sampling.CfgScale == 1
                 ? Field(conditional)
                 : ClassifierFreeGuidance.Guided(Field(conditional), Field(unconditional), sampling.CfgScale);
-            return sampling.Solver().Sample(field, noise, sampling.Steps).MoveToOuterDisposeScope();
+            return sampling.Solver().Sample(field, noise, sampling.Times()).MoveToOuterDisposeScope();
         }
         finally
         {

@@ -58,9 +58,26 @@ public sealed class FlowMatchingTests : TorchTest
         using var c = tensor(new float[] { 1, 3 }, [1, 2]);
         VelocityField linear = (x, t) => 2 * t.unsqueeze(1) * c;
 
-        Assert.True(new EulerSampler().Sample(straight, noise, steps: 4).allclose(data, atol: 1e-6));
-        Assert.True(new HeunSampler().Sample(linear, noise, steps: 4).allclose(noise - c, atol: 1e-6));
-        Assert.False(new EulerSampler().Sample(linear, noise, steps: 4).allclose(noise - c, atol: 1e-3));
+        var uniform = FlowTimeGrid.Shifted(4);
+        Assert.True(new EulerSampler().Sample(straight, noise, uniform).allclose(data, atol: 1e-6));
+        Assert.True(new HeunSampler().Sample(linear, noise, uniform).allclose(noise - c, atol: 1e-6));
+        Assert.False(new EulerSampler().Sample(linear, noise, uniform).allclose(noise - c, atol: 1e-3));
+        // Both stay exact on any grid that runs from 1 to 0, shifted or not.
+        var shifted = FlowTimeGrid.Shifted(4, shift: 3);
+        Assert.True(new EulerSampler().Sample(straight, noise, shifted).allclose(data, atol: 1e-6));
+        Assert.True(new HeunSampler().Sample(linear, noise, shifted).allclose(noise - c, atol: 1e-6));
+    }
+
+    [Fact]
+    public void TheShiftedTimeGridRunsFromNoiseToDataAndCrowdsTheNoisyEnd()
+    {
+        Assert.Equal([1, 0.75, 0.5, 0.25, 0], FlowTimeGrid.Shifted(4));
+        var shifted = FlowTimeGrid.Shifted(4, shift: 3);
+        Assert.Equal(1, shifted[0], 12);
+        Assert.Equal(0.75, shifted[2], 12); // 3·0.5 / (1 + 2·0.5), the training timestep shift of the same t
+        Assert.Equal(0, shifted[4], 12);
+        Assert.True(shifted[0] - shifted[1] < shifted[3] - shifted[4]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => FlowTimeGrid.Shifted(0));
     }
 
     [Fact]
