@@ -58,7 +58,7 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
             "Training {Name}: {Parameters:N0} parameters, {Layers} layers × {Dim} wide, vocabulary {Vocabulary}, device {Device}, {Threads} threads, precision {Precision}",
             options.Run.Name, parameters.Sum(p => p.numel()), options.Model.Layers, options.Model.Dim,
             string.Join(" + ", model.Vocabulary.Blocks.Select(b => $"{b.Modality} {b.Size:N0}")),
-            device.type, components.Session.Threads, ConfigNaming.EnumValue(train.Precision));
+            device.type, components.Session.Threads, components.Precision);
         log.Information(
             "{Steps} steps × {GlobalBatch} rows × {SeqLen} tokens ({Accumulation} micro-batches of {MicroBatch}); data {Source} ({ValidationFraction:P0} held out), {Workers} decode workers; run directory {RunDir}",
             train.Steps, train.GlobalBatch, options.Data.SeqLen, accumulation, train.MicroBatch, options.Data.Source, options.Data.ValidationFraction, options.Data.DecodeWorkers, run.Root);
