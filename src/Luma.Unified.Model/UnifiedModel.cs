@@ -222,6 +222,24 @@ public sealed class UnifiedModel : nn.Module
         Loss(batch, new LossScale(LossCounts(batch), new Dictionary<string, double>()), generator);
 
     /// <summary>
+    /// The weights of the matrices one position of <paramref name="modality"/> is multiplied by in a training
+    /// forward pass: every backbone matrix, plus the token head for token modalities, or the modality's input
+    /// projection, the timestep embedding and its velocity head for latent modalities. The embedding lookup is no
+    /// matmul and is not counted; neither are the token-head logits the model also computes at latent positions
+    /// (they feed no loss).
+    /// </summary>
+    public long MatmulParameters(string modality)
+    {
+        var latent = Latents.Any(l => l.Name == modality);
+        string[] prefixes = latent
+            ? [nameof(backbone), $"{nameof(latentInputs)}.{modality}.", nameof(timestepEmbedding), $"{nameof(velocityHeads)}.{modality}."]
+            : [nameof(backbone), nameof(tokenHead)];
+        return named_parameters()
+            .Where(p => p.parameter.dim() >= 2 && prefixes.Any(prefix => p.name.StartsWith(prefix, StringComparison.Ordinal)))
+            .Sum(p => p.parameter.numel());
+    }
+
+    /// <summary>
     /// Parameters that get weight decay (matrices of linear layers) and those that do not (norms, biases,
     /// embeddings).
     /// </summary>

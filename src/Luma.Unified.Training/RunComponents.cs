@@ -6,17 +6,18 @@ using Luma.Unified.Data.Loading;
 using Luma.Unified.Model;
 using Luma.Unified.Model.Inputs;
 using Luma.Unified.Runtime;
+using Luma.Unified.Runtime.Performance;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Luma.Unified.Training;
 
 /// <summary>The parts a config assembles, shared by training, sampling and evaluation.</summary>
-public sealed record RunComponents(LoadedConfig Config, ITokenizer Tokenizer, IReadOnlyList<IModality> Modalities, UnifiedModel Model, TorchSession Session)
+public sealed record RunComponents(LoadedConfig Config, ITokenizer Tokenizer, IReadOnlyList<IModality> Modalities, UnifiedModel Model, TorchSession Session, PrecisionChoice Precision)
 {
     /// <summary>
     /// Resolves the tokenizer (a bad name is a <see cref="ConfigException"/> naming its key), seeds torch,
-    /// and builds the model on the configured device with the configured compute precision.
+    /// and builds the model on the configured device with the configured compute precision (<c>auto</c> resolved by measuring).
     /// </summary>
     public static RunComponents Build(LoadedConfig config)
     {
@@ -24,12 +25,13 @@ public sealed record RunComponents(LoadedConfig Config, ITokenizer Tokenizer, IR
         var session = TorchRuntime.Start(options.Run.Device, options.Run.Threads);
         var tokenizer = Resolve(BuiltInComponents.Tokenizers, options.Data.Tokenizer, "data.tokenizer", config.SourceOf("data.tokenizer"), options.Data);
         var modalities = ModalitySet.Build(config, tokenizer);
+        var choice = PrecisionChoice.Resolve(options.Train.Precision, session.Device);
         manual_seed(options.Run.Seed);
-        var precision = new ComputePrecision(options.Train.Precision == Precision.Bf16Mixed ? ScalarType.BFloat16 : ScalarType.Float32);
+        var precision = new ComputePrecision(choice.ComputeDtype);
         var latents = modalities.Where(m => m.Head == ModalityHead.Diffusion).Select(m => new LatentModality(m.Name, m.LatentChannels)).ToList();
         var model = new UnifiedModel(options.Model, new VocabularyLayout(modalities), precision, options.Diffusion, latents);
         model.to(session.Device);
-        return new RunComponents(config, tokenizer, modalities, model, session);
+        return new RunComponents(config, tokenizer, modalities, model, session, choice);
     }
 
     /// <summary>

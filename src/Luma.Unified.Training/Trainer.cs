@@ -3,13 +3,12 @@ using System.Security.Cryptography;
 using System.Text;
 using Luma.Unified.Config;
 using Luma.Unified.Data.Loading;
-using Luma.Unified.Data.Corpus;
 using Luma.Unified.Heads;
-using Luma.Unified.Model.Training;
 using Luma.Unified.Training.Checkpointing;
 using Luma.Unified.Training.Guards;
 using Luma.Unified.Training.Observability;
 using Luma.Unified.Training.Optimization;
+using Luma.Unified.Training.Stepping;
 using Serilog;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -52,13 +51,12 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
         var accumulation = train.AccumulationSteps(DataParallelRanks);
         var tokensPerStep = (long)train.GlobalBatch * options.Data.SeqLen;
         var parameters = model.parameters().ToList();
-        var lossWeights = LossWeights.Parse(config, components.Modalities);
 
         log.Information(
             "Training {Name}: {Parameters:N0} parameters, {Layers} layers × {Dim} wide, vocabulary {Vocabulary}, device {Device}, {Threads} threads, precision {Precision}",
             options.Run.Name, parameters.Sum(p => p.numel()), options.Model.Layers, options.Model.Dim,
             string.Join(" + ", model.Vocabulary.Blocks.Select(b => $"{b.Modality} {b.Size:N0}")),
-            device.type, components.Session.Threads, ConfigNaming.EnumValue(train.Precision));
+            device.type, components.Session.Threads, components.Precision);
         log.Information(
             "{Steps} steps × {GlobalBatch} rows × {SeqLen} tokens ({Accumulation} micro-batches of {MicroBatch}); data {Source} ({ValidationFraction:P0} held out), {Workers} decode workers; run directory {RunDir}",
             train.Steps, train.GlobalBatch, options.Data.SeqLen, accumulation, train.MicroBatch, options.Data.Source, options.Data.ValidationFraction, options.Data.DecodeWorkers, run.Root);
@@ -84,45 +82,16 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
             log.Information("Resumed from {Checkpoint} at step {Step}{Changes}", resumeFrom, step,
                 changes.Count > 0 ? $" with config changes: {string.Join("; ", changes)}" : "");
         }
+        var stepper = new TrainingStep(components, loader, optimizer, accumulation, ema) { LossFault = LossFault };
         var lastCheckpoint = "";
         for (; step < train.Steps && !stop.IsCancellationRequested; step++)
         {
             var lr = schedule.At(step);
-            foreach (var group in optimizer.ParamGroups)
-            {
-                group.LearningRate = lr;
-            }
-            optimizer.zero_grad();
-            // Each modality's loss is the mean over the step's predicted tokens (or noised latent elements) of all its
-            // micro-batches; micro-batches hold different numbers of them (document ends, padding and clean media
-            // predict nothing), so every micro-batch's sums are divided by the step's counts, not its own.
-            var rows = Enumerable.Range(0, accumulation).Select(_ => loader.Next().Rows).ToList();
-            var media = new MediaPolicy(options.Diffusion.CleanProbability, options.Diffusion.ConditionDropout, new Random(SeedMixer.Mix(options.Run.Seed, step)));
-            var micros = rows.Select(r => SequenceBatchBuilder.Build(r, device, media)).ToList();
-            var scale = new LossScale(LossScale.Sum(micros.Select(model.LossCounts)), lossWeights);
-            double stepLoss = 0;
-            var stepParts = new Dictionary<string, double>();
-            for (var micro = 0; micro < accumulation; micro++)
-            {
-                using var scope = NewDisposeScope();
-                using var batch = micros[micro];
-                var modelLoss = model.Loss(batch, scale);
-                using var loss = LossFault?.Invoke(step + 1, modelLoss) ?? modelLoss;
-                loss.Total.backward();
-                stepLoss += loss.Total.item<float>();
-                foreach (var (name, value) in loss.PartValues())
-                {
-                    stepParts[name] = stepParts.GetValueOrDefault(name) + value;
-                }
-            }
-            var gradNorm = train.GradClip > 0
-                ? nn.utils.clip_grad_norm_(parameters, train.GradClip)
-                : nn.utils.clip_grad_norm_(parameters, double.PositiveInfinity);
+            var (rows, stepLoss, stepParts, gradNorm, _) = stepper.Compute(step, lr);
             var done = step + 1;
             if (guard.Allows(done, stepLoss, stepParts, gradNorm, out var problem))
             {
-                optimizer.step();
-                ema?.Update(model, done);
+                stepper.Apply(done);
                 firstLoss = double.IsNaN(firstLoss) ? stepLoss : firstLoss;
                 window.Add(stepLoss, stepParts);
                 if (spikes.IsSpike(stepLoss, out var recentMean, out var sigmas))

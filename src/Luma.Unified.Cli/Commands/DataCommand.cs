@@ -234,13 +234,7 @@ public static class DataCommand
         return command;
     }
 
-    // Tables go to the command's output writer at a fixed width, so redirected output is not cut to 80 columns.
-    private static IAnsiConsole Tables(TextWriter output)
-    {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Interactive = InteractionSupport.No });
-        console.Profile.Width = 120;
-        return console;
-    }
+    private static IAnsiConsole Tables(TextWriter output) => ConsoleTables.Over(output);
 
     private static Command Encode(TextWriter output, TextWriter error)
     {

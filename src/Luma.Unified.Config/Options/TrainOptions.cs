@@ -10,6 +10,9 @@ public enum Precision
 
     /// <summary>fp32 weights, optimizer state and gradients; matmuls and attention in bf16 by explicit casts.</summary>
     Bf16Mixed,
+
+    /// <summary>bf16-mixed where this machine's bf16 matmul measures faster than fp32, fp32 otherwise.</summary>
+    Auto,
 }
 
 /// <summary>[train]: optimisation.</summary>
@@ -63,7 +66,7 @@ public sealed record TrainOptions : IValidatableOptions
     [Range(0.0, 1000.0)]
     public double SpikeZscore { get; init; } = 6.0;
 
-    /// <summary>fp32, or bf16-mixed (see docs/precision.md).</summary>
+    /// <summary>fp32, bf16-mixed, or auto: whichever of the two this machine multiplies faster (see docs/precision.md).</summary>
     public Precision Precision { get; init; } = Precision.Fp32;
 
     /// <summary>Log a metrics line every N steps.</summary>

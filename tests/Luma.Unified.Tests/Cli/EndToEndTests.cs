@@ -19,6 +19,9 @@ public sealed class EndToEndTests
         Assert.Matches(@"TorchSharp\s+0\.107\.0", outcome.Output);
         Assert.Matches(@"CUDA available\s+(no|yes)", outcome.Output);
         Assert.Matches(@"torch threads\s+\d+", outcome.Output);
+        Assert.Matches(@"fp32 matmul 1024²\s+[1-9]\d* GFLOP/s", outcome.Output);
+        Assert.Matches(@"bf16 matmul 1024²\s+[1-9]\d* GFLOP/s", outcome.Output);
+        Assert.Matches(@"precision: auto\s+(fp32|bf16-mixed)", outcome.Output);
     }
 
     [Fact]

@@ -92,7 +92,7 @@ public sealed class ConfigLoaderTests
 
     [Theory]
     [InlineData("model.dim=0", "model.dim = '0': expected an integer between 8 and 65536.")]
-    [InlineData("train.precision=fp16", "train.precision = 'fp16': expected one of fp32, bf16-mixed.")]
+    [InlineData("train.precision=fp16", "train.precision = 'fp16': expected one of fp32, bf16-mixed, auto.")]
     [InlineData("run.device=tpu", "run.device = 'tpu': expected one of auto, cpu, cuda.")]
     [InlineData("train.lr=fast", "train.lr = 'fast': expected a number between 0 and 10.")]
     [InlineData("model.heads=5", "model.heads = '5': heads (5) must divide dim (192)")]

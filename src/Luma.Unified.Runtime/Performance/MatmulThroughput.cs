@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using static TorchSharp.torch;
+
+namespace Luma.Unified.Runtime.Performance;
+
+/// <summary>
+/// This machine's dense matmul throughput: the peak a run's achieved FLOP/s is compared with (MFU), and what
+/// <c>train.precision: auto</c> decides by. Measured, never looked up: machines of one kind differ.
+/// </summary>
+public static class MatmulThroughput
+{
+    /// <summary>
+    /// GFLOP/s of an n×n by n×n matmul in <paramref name="dtype"/> on <paramref name="device"/>: the best of
+    /// <paramref name="repeats"/> timed runs after one untimed warm-up (which pays for allocation and kernel choice).
+    /// </summary>
+    public static double Measure(ScalarType dtype, int size, int repeats, Device? device = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(repeats, 1);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        // A generator of its own leaves the process's random stream (model init, dropout, noise) untouched.
+        using var generator = new Generator(0, device ?? CPU);
+        var a = randn([size, size], generator: generator, device: device).to(dtype);
+        var b = randn([size, size], generator: generator, device: device).to(dtype);
+        var best = double.MaxValue;
+        for (var run = 0; run <= repeats; run++)
+        {
+            var clock = Stopwatch.StartNew();
+            using var product = mm(a, b);
+            // Reading one element waits for the product, so the clock also covers asynchronous (CUDA) work.
+            product[0, 0].to(ScalarType.Float32).item<float>();
+            if (run > 0)
+            {
+                best = Math.Min(best, clock.Elapsed.TotalSeconds);
+            }
+        }
+        return 2.0 * size * size * size / best / 1e9;
+    }
+
+    /// <summary>The best GFLOP/s over the square <paramref name="sizes"/> (each the best of <paramref name="repeats"/>), with every size's figure.</summary>
+    public static MatmulPeak Peak(ScalarType dtype, IReadOnlyList<int> sizes, int repeats, Device? device = null)
+    {
+        var bySize = sizes.ToDictionary(s => s, s => Measure(dtype, s, repeats, device));
+        return new MatmulPeak(dtype, bySize);
+    }
+}
+
+/// <summary>Measured matmul GFLOP/s of one dtype by square size; <see cref="Gflops"/> is the best of them.</summary>
+public sealed record MatmulPeak(ScalarType Dtype, IReadOnlyDictionary<int, double> BySize)
+{
+    public double Gflops => BySize.Values.Max();
+}

@@ -1,0 +1,47 @@
+using System.Diagnostics;
+
+namespace Luma.Unified.Runtime.Performance;
+
+/// <summary>Resident memory of this process: now, and the peak since start or since <see cref="ResetPeak"/>.</summary>
+public static class ProcessMemory
+{
+    private const string Status = "/proc/self/status";
+
+    /// <summary>Resident set size in bytes.</summary>
+    public static long Resident() => Field("VmRSS:") ?? Environment.WorkingSet;
+
+    /// <summary>Peak resident set size in bytes (Linux: VmHWM).</summary>
+    public static long PeakResident()
+    {
+        using var process = Process.GetCurrentProcess();
+        return Field("VmHWM:") ?? process.PeakWorkingSet64;
+    }
+
+    /// <summary>
+    /// Starts a new peak at the current resident size (Linux: writes 5 to /proc/self/clear_refs), so runs in one
+    /// process each get their own peak; returns false where the kernel does not allow it.
+    /// </summary>
+    public static bool ResetPeak()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static long? Field(string name)
+    {
+        if (!File.Exists(Status))
+        {
+            return null;
+        }
+        var line = File.ReadLines(Status).FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal));
+        // "VmRSS:	  123456 kB"
+        return line is null ? null : long.Parse(line[name.Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+    }
+}

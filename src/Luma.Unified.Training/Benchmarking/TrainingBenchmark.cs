@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using Luma.Unified.Config;
+using Luma.Unified.Runtime.Native;
+using Luma.Unified.Runtime.Performance;
+using Luma.Unified.Training.Checkpointing;
+using Luma.Unified.Training.Optimization;
+using Luma.Unified.Training.Stepping;
+
+namespace Luma.Unified.Training.Benchmarking;
+
+/// <summary>How long to measure, and how the matmul peak is measured.</summary>
+public sealed record BenchmarkSettings(int WarmupSteps, int Steps, IReadOnlyList<int> PeakSizes, int PeakRepeats);
+
+/// <summary>
+/// Runs the real training step (<see cref="TrainingStep"/>: the configured loader, model, optimizer and EMA) for
+/// warm-up + measured steps and reports throughput, model FLOPs, MFU against the matmul peak measured in this
+/// process, where the step's time went, and memory.
+/// </summary>
+public static class TrainingBenchmark
+{
+    private const int Ranks = 1;
+
+    /// <summary>Benchmarks <paramref name="config"/>; <paramref name="peak"/> gives the measured peak for a compute dtype.</summary>
+    public static BenchmarkRun Run(LoadedConfig config, BenchmarkSettings settings, Func<TorchSharp.torch.ScalarType, MatmulPeak> peak)
+    {
+        var options = config.Options;
+        var train = options.Train;
+        var components = RunComponents.Build(config);
+        var model = components.Model;
+        using var loader = components.Loader(heldOut: false, rank: 0, Ranks, train.MicroBatch, options.Run.Seed);
+        using var optimizer = OptimizerFactory.AdamW(model, train);
+        using var ema = train.EmaDecay > 0 ? new ExponentialMovingAverage(model, train.EmaDecay) : null;
+        var schedule = new WarmupCosineSchedule(train.Lr, train.MinLr, Math.Min(train.WarmupSteps, settings.WarmupSteps + settings.Steps), settings.WarmupSteps + settings.Steps);
+        var step = new TrainingStep(components, loader, optimizer, train.AccumulationSteps(Ranks), ema);
+        var computePeak = peak(components.Precision.ComputeDtype);
+        model.train();
+
+        ProcessMemory.ResetPeak();
+        for (var i = 0; i < settings.WarmupSteps; i++)
+        {
+            Step(step, i, schedule);
+        }
+        var (timesBefore, stallBefore, rssAfterWarmup) = (step.Times, loader.WaitTime, ProcessMemory.Resident());
+        var positions = new Dictionary<string, double>();
+        var samples = new Dictionary<string, double>();
+        double tokens = 0, loss = double.NaN;
+        var clock = Stopwatch.StartNew();
+        for (var i = settings.WarmupSteps; i < settings.WarmupSteps + settings.Steps; i++)
+        {
+            var computed = Step(step, i, schedule);
+            tokens += computed.Composition.Positions;
+            loss = computed.Loss;
+            Add(positions, computed.Composition.PositionsByModality);
+            Add(samples, computed.Composition.SamplesByModality);
+        }
+        var wall = clock.Elapsed.TotalSeconds;
+        var (rssEnd, rssPeak) = (ProcessMemory.Resident(), ProcessMemory.PeakResident());
+        var times = step.Times - timesBefore;
+        var stall = (loader.WaitTime - stallBefore).TotalSeconds;
+
+        var n = settings.Steps;
+        var flopsPerToken = ModelFlops.PerPosition(model, positions.Keys, options.Data.SeqLen);
+        var flopsPerStep = positions.Sum(p => p.Value * flopsPerToken[p.Key]) / n;
+        var achieved = flopsPerStep * n / wall;
+        var peakFlops = computePeak.Gflops * 1e9;
+        return new BenchmarkRun(
+            Precision: ConfigNaming.EnumValue(components.Precision.Precision),
+            PrecisionReason: components.Precision.Reason,
+            ComputeDtype: DtypeName(components.Precision.ComputeDtype),
+            ActivationCheckpointing: false,
+            WarmupSteps: settings.WarmupSteps,
+            Steps: n,
+            Threads: components.Session.Threads,
+            Ranks: Ranks,
+            Allocator: MallocTuning.Description,
+            Parameters: model.parameters().Sum(p => p.numel()),
+            StepSeconds: wall / n,
+            TokensPerSecond: tokens / wall,
+            SamplesPerSecond: samples.ToDictionary(s => s.Key, s => s.Value / wall),
+            PositionsPerStep: positions.ToDictionary(p => p.Key, p => p.Value / n),
+            FlopsPerToken: flopsPerToken,
+            ModelFlopsPerStep: flopsPerStep,
+            AchievedFlopsPerSecond: achieved,
+            PeakFlopsPerSecond: peakFlops,
+            Mfu: achieved / peakFlops,
+            StepTime: new StepSplit(times.DataWait / n, times.Forward / n, times.Backward / n, times.Optimizer / n, times.Collectives / n, Math.Max(0, wall - times.Total) / n),
+            DataWaitFraction: times.DataWait / wall,
+            LoaderStallFraction: stall / wall,
+            PeakRssBytes: rssPeak,
+            RssAfterWarmupBytes: rssAfterWarmup,
+            RssEndBytes: rssEnd,
+            RssGrowthFraction: (double)(rssEnd - rssAfterWarmup) / rssAfterWarmup,
+            FinalLoss: loss);
+    }
+
+    /// <summary>fp32 / bf16 as reports spell them.</summary>
+    public static string DtypeName(TorchSharp.torch.ScalarType dtype) => dtype == TorchSharp.torch.ScalarType.BFloat16 ? "bf16" : "fp32";
+
+    private static ComputedStep Step(TrainingStep step, int index, WarmupCosineSchedule schedule)
+    {
+        var computed = step.Compute(index, schedule.At(index));
+        step.Apply(index + 1);
+        return computed;
+    }
+
+    private static void Add(Dictionary<string, double> totals, IReadOnlyDictionary<string, long> step)
+    {
+        foreach (var (key, value) in step)
+        {
+            totals[key] = totals.GetValueOrDefault(key) + value;
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using Luma.Unified.Data.Corpus;
+using Luma.Unified.Data.Format;
+using Luma.Unified.Data.Loading;
+using Luma.Unified.Heads;
+using Luma.Unified.Model;
+using Luma.Unified.Model.Training;
+using Luma.Unified.Training.Checkpointing;
+using AdamW = TorchSharp.Modules.AdamW;
+using Parameter = TorchSharp.Modules.Parameter;
+using static TorchSharp.torch;
+
+namespace Luma.Unified.Training.Stepping;
+
+/// <summary>What one step computed, before the optimizer applies it.</summary>
+/// <param name="Rows">Each micro-batch's packed rows (for reports of the documents in a bad batch).</param>
+/// <param name="Loss">The step's loss (Σ over modalities of weight · mean).</param>
+/// <param name="Parts">Each modality's mean loss.</param>
+/// <param name="GradNorm">Global gradient norm before clipping.</param>
+/// <param name="Composition">Positions and samples per modality.</param>
+public sealed record ComputedStep(IReadOnlyList<IReadOnlyList<PackedRow>> Rows, double Loss, IReadOnlyDictionary<string, double> Parts, double GradNorm, StepComposition Composition);
+
+/// <summary>
+/// One optimizer step of the unified model, shared by <see cref="Trainer"/> and the benchmark so both measure the
+/// same work: fetch and build the micro-batches, forward and backward each (gradient accumulation), combine
+/// gradients across ranks (<see cref="Collective"/>), clip, and — once the caller accepts the step — apply
+/// AdamW and the EMA. Every phase is timed into <see cref="Times"/>.
+/// </summary>
+public sealed class TrainingStep(RunComponents components, DataLoader loader, AdamW optimizer, int accumulation, ExponentialMovingAverage? ema)
+{
+    private readonly UnifiedModel _model = components.Model;
+    private readonly List<Parameter> _parameters = [.. components.Model.parameters()];
+    private readonly IReadOnlyDictionary<string, double> _lossWeights = LossWeights.Parse(components.Config, components.Modalities);
+    private readonly Config.Options.LumaConfig _options = components.Config.Options;
+
+    /// <summary>
+    /// Test seam: given the 1-based step and a micro-batch's loss, returns the loss training goes on with — lets
+    /// tests inject a NaN into one modality's loss the way a bad batch would.
+    /// </summary>
+    internal Func<int, LossBreakdown, LossBreakdown>? LossFault { get; init; }
+
+    /// <summary>Combines gradients across data-parallel ranks; null on a single rank.</summary>
+    public IGradientCollective? Collective { get; init; }
+
+    /// <summary>Time spent so far, by phase.</summary>
+    public StepTimes Times { get; private set; } = StepTimes.Zero;
+
+    /// <summary>Runs forward and backward over the micro-batches of step <paramref name="step"/> (0-based) at <paramref name="lr"/>, then clips.</summary>
+    public ComputedStep Compute(int step, double lr)
+    {
+        var clock = Stopwatch.StartNew();
+        foreach (var group in optimizer.ParamGroups)
+        {
+            group.LearningRate = lr;
+        }
+        optimizer.zero_grad();
+        // Each modality's loss is the mean over the step's predicted tokens (or noised latent elements) of all its
+        // micro-batches; micro-batches hold different numbers of them (document ends, padding and clean media
+        // predict nothing), so every micro-batch's sums are divided by the step's counts, not its own.
+        var rows = Enumerable.Range(0, accumulation).Select(_ => loader.Next().Rows).ToList();
+        var diffusion = _options.Diffusion;
+        var media = new MediaPolicy(diffusion.CleanProbability, diffusion.ConditionDropout, new Random(SeedMixer.Mix(_options.Run.Seed, step)));
+        var micros = rows.Select(r => SequenceBatchBuilder.Build(r, components.Session.Device, media)).ToList();
+        var scale = new LossScale(LossScale.Sum(micros.Select(_model.LossCounts)), _lossWeights);
+        var times = StepTimes.Zero with { DataWait = Lap(clock) };
+
+        double stepLoss = 0;
+        var stepParts = new Dictionary<string, double>();
+        for (var micro = 0; micro < accumulation; micro++)
+        {
+            using var scope = NewDisposeScope();
+            using var batch = micros[micro];
+            var modelLoss = _model.Loss(batch, scale);
+            using var loss = LossFault?.Invoke(step + 1, modelLoss) ?? modelLoss;
+            times = times with { Forward = times.Forward + Lap(clock) };
+            loss.Total.backward();
+            stepLoss += loss.Total.item<float>();
+            foreach (var (name, value) in loss.PartValues())
+            {
+                stepParts[name] = stepParts.GetValueOrDefault(name) + value;
+            }
+            times = times with { Backward = times.Backward + Lap(clock) };
+        }
+        if (Collective is not null)
+        {
+            Collective.Reduce(_parameters);
+            times = times with { Collectives = Lap(clock) };
+        }
+        var clip = _options.Train.GradClip > 0 ? _options.Train.GradClip : double.PositiveInfinity;
+        var gradNorm = nn.utils.clip_grad_norm_(_parameters, clip);
+        Times += times with { Optimizer = Lap(clock) };
+        return new ComputedStep(rows, stepLoss, stepParts, gradNorm, StepComposition.Of(rows, m => m != Segments.Text));
+    }
+
+    /// <summary>Applies the computed gradients (AdamW) and updates the EMA; <paramref name="done"/> is the 1-based step.</summary>
+    public void Apply(int done)
+    {
+        var clock = Stopwatch.StartNew();
+        optimizer.step();
+        ema?.Update(_model, done);
+        Times += StepTimes.Zero with { Optimizer = clock.Elapsed.TotalSeconds };
+    }
+
+    private static double Lap(Stopwatch clock)
+    {
+        var seconds = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        return seconds;
+    }
+}
