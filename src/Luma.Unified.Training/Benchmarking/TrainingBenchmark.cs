@@ -67,7 +67,7 @@ public static class TrainingBenchmark
             Precision: ConfigNaming.EnumValue(components.Precision.Precision),
             PrecisionReason: components.Precision.Reason,
             ComputeDtype: DtypeName(components.Precision.ComputeDtype),
-            ActivationCheckpointing: false,
+            ActivationCheckpointing: options.Model.ActivationCheckpointing,
             WarmupSteps: settings.WarmupSteps,
             Steps: n,
             Threads: components.Session.Threads,
