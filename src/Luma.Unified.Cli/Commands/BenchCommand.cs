@@ -48,20 +48,13 @@ public static class BenchCommand
             var configs = precisions.SelectMany(p => checkpointing.Select(c => ConfigLoader.Load(configFile, [.. overrides, .. p, .. c]))).ToList();
             TorchRuntime.EnsureLoaded();
 
+            // Every measurement of a dtype's peak joins the best figures so far.
             var peaks = new Dictionary<ScalarType, MatmulPeak>();
             MatmulPeak PeakOf(ScalarType dtype)
             {
-                if (!peaks.TryGetValue(dtype, out var peak))
-                {
-                    error.WriteLine($"bench: measuring the {TrainingBenchmark.DtypeName(dtype)} matmul peak ({string.Join(", ", settings.PeakSizes.Select(s => $"{s}²"))}, best of {settings.PeakRepeats})");
-                    peak = peaks[dtype] = MatmulThroughput.Peak(dtype, settings.PeakSizes, settings.PeakRepeats);
-                }
-                return peak;
-            }
-            if (parse.GetValue(compare))
-            {
-                PeakOf(ScalarType.Float32);
-                PeakOf(ScalarType.BFloat16);
+                error.WriteLine($"bench: measuring the {TrainingBenchmark.DtypeName(dtype)} matmul peak ({string.Join(", ", settings.PeakSizes.Select(s => $"{s}²"))}, best of {settings.PeakRepeats})");
+                var measured = MatmulThroughput.Peak(dtype, settings.PeakSizes, settings.PeakRepeats);
+                return peaks[dtype] = peaks.TryGetValue(dtype, out var earlier) ? earlier.Best(measured) : measured;
             }
             var runs = new List<BenchmarkRun>();
             foreach (var config in configs)
