@@ -34,6 +34,12 @@ public sealed class TransformerBackbone : nn.Module
     /// <summary>The compute dtype shared by all of its layers.</summary>
     public ComputePrecision Precision { get; }
 
+    /// <summary>
+    /// Recompute each block's activations in backward instead of keeping them (training with gradients only; see
+    /// <see cref="BlockCheckpoint"/>).
+    /// </summary>
+    public bool ActivationCheckpointing { get; set; }
+
     /// <summary>A cache sized for this backbone, for incremental decoding.</summary>
     public KvCache NewCache() => new(Shape.Layers);
 
@@ -51,7 +57,9 @@ public sealed class TransformerBackbone : nn.Module
         var h = embedded.to(ScalarType.Float32);
         for (var layer = 0; layer < blocks.Count; layer++)
         {
-            h = blocks[layer].Forward(h, cos, sin, mask, cache, layer);
+            h = ActivationCheckpointing && training && cache is null && is_grad_enabled()
+                ? BlockCheckpoint.Run(blocks[layer], h, cos, sin, mask, layer)
+                : blocks[layer].Forward(h, cos, sin, mask, cache, layer);
         }
         return finalNorm.forward(h).MoveToOuterDisposeScope();
     }

@@ -26,6 +26,9 @@ public sealed class TransformerBlock : nn.Module
         RegisterComponents();
     }
 
+    /// <summary>Whether a training forward pass draws random numbers (dropout).</summary>
+    public bool UsesRandomness => training && _dropout > 0;
+
     /// <summary>h <c>[batch, seq, dim]</c> fp32 → same; see <see cref="GroupedQueryAttention.Forward"/> for the rest.</summary>
     public Tensor Forward(Tensor h, Tensor cos, Tensor sin, Tensor? mask, KvCache? cache, int layer)
     {

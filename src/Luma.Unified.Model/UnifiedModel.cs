@@ -55,7 +55,7 @@ public sealed class UnifiedModel : nn.Module
                 : new LinearVelocityHead(options.Dim, latent.Channels, precision));
         }
         timestepEmbedding = Latents.Count > 0 ? new TimestepEmbedding(options.Dim, precision) : null;
-        backbone = new TransformerBackbone(shape, precision);
+        backbone = new TransformerBackbone(shape, precision) { ActivationCheckpointing = options.ActivationCheckpointing };
         tokenHead = new AutoregressiveHead(options.Dim, vocabulary.Size, precision);
         _timesteps = Diffusion.Timesteps == TimestepDistribution.Uniform
             ? new UniformTimesteps()

@@ -25,11 +25,12 @@ public static class BenchCommand
         var warmup = new Option<int>("--warmup") { Description = "Warm-up steps, not measured.", DefaultValueFactory = _ => 3 };
         var json = new Option<string?>("--json") { Description = "Also write every figure to this JSON file." };
         var compare = new Option<bool>("--compare-precision") { Description = "Run fp32 and then bf16-mixed and print the speed-up." };
+        var compareCheckpointing = new Option<bool>("--compare-checkpointing") { Description = "Run without and then with model.activation_checkpointing and print the peak-memory saving and the time cost." };
         var peakSizes = new Option<string>("--peak-sizes") { Description = "Square matmul sizes the peak is measured on, comma-separated.", DefaultValueFactory = _ => "1024,2048,4096" };
         var peakRepeats = new Option<int>("--peak-repeats") { Description = "Timed runs per peak size (the best counts).", DefaultValueFactory = _ => 3 };
         var command = new Command("bench", "Time the real training step of a config: tokens/s, samples/s, model FLOPs, MFU against the measured matmul peak, step time split, loader stalls, memory.");
         arguments.AddTo(command);
-        foreach (var option in new Option[] { steps, warmup, json, compare, peakSizes, peakRepeats })
+        foreach (var option in new Option[] { steps, warmup, json, compare, compareCheckpointing, peakSizes, peakRepeats })
         {
             command.Options.Add(option);
         }
@@ -42,29 +43,23 @@ public static class BenchCommand
             }
             var overrides = parse.GetValue(arguments.Overrides) ?? [];
             var configFile = parse.GetValue(arguments.ConfigFile)!;
-            string[][] variants = parse.GetValue(compare) ? [[.. overrides, "train.precision=fp32"], [.. overrides, "train.precision=bf16-mixed"]] : [overrides];
-            var configs = variants.Select(v => ConfigLoader.Load(configFile, v)).ToList();
+            string[][] precisions = parse.GetValue(compare) ? [["train.precision=fp32"], ["train.precision=bf16-mixed"]] : [[]];
+            string[][] checkpointing = parse.GetValue(compareCheckpointing) ? [["model.activation_checkpointing=false"], ["model.activation_checkpointing=true"]] : [[]];
+            var configs = precisions.SelectMany(p => checkpointing.Select(c => ConfigLoader.Load(configFile, [.. overrides, .. p, .. c]))).ToList();
             TorchRuntime.EnsureLoaded();
 
+            // Every measurement of a dtype's peak joins the best figures so far.
             var peaks = new Dictionary<ScalarType, MatmulPeak>();
             MatmulPeak PeakOf(ScalarType dtype)
             {
-                if (!peaks.TryGetValue(dtype, out var peak))
-                {
-                    error.WriteLine($"bench: measuring the {TrainingBenchmark.DtypeName(dtype)} matmul peak ({string.Join(", ", settings.PeakSizes.Select(s => $"{s}²"))}, best of {settings.PeakRepeats})");
-                    peak = peaks[dtype] = MatmulThroughput.Peak(dtype, settings.PeakSizes, settings.PeakRepeats);
-                }
-                return peak;
-            }
-            if (parse.GetValue(compare))
-            {
-                PeakOf(ScalarType.Float32);
-                PeakOf(ScalarType.BFloat16);
+                error.WriteLine($"bench: measuring the {TrainingBenchmark.DtypeName(dtype)} matmul peak ({string.Join(", ", settings.PeakSizes.Select(s => $"{s}²"))}, best of {settings.PeakRepeats})");
+                var measured = MatmulThroughput.Peak(dtype, settings.PeakSizes, settings.PeakRepeats);
+                return peaks[dtype] = peaks.TryGetValue(dtype, out var earlier) ? earlier.Best(measured) : measured;
             }
             var runs = new List<BenchmarkRun>();
             foreach (var config in configs)
             {
-                error.WriteLine($"bench: {config.Options.Run.Name}, precision {ConfigNaming.EnumValue(config.Options.Train.Precision)}: {settings.WarmupSteps} warm-up + {settings.Steps} measured steps");
+                error.WriteLine($"bench: {config.Options.Run.Name}, precision {ConfigNaming.EnumValue(config.Options.Train.Precision)}{(config.Options.Model.ActivationCheckpointing ? ", activation checkpointing" : "")}: {settings.WarmupSteps} warm-up + {settings.Steps} measured steps");
                 runs.Add(TrainingBenchmark.Run(config, settings, PeakOf));
             }
             var report = Report(configFile, runs, peaks.Values);
@@ -85,12 +80,17 @@ public static class BenchCommand
             TrainingBenchmark.DtypeName(p.Dtype),
             p.BySize.ToDictionary(s => s.Key.ToString(CultureInfo.InvariantCulture), s => s.Value),
             p.Gflops)).ToList();
+        // Pairs differ in one setting only: the first run of each kind is the baseline.
         var (fp32, bf16) = (runs.FirstOrDefault(r => r.ComputeDtype == "fp32"), runs.FirstOrDefault(r => r.ComputeDtype == "bf16"));
         var (fp32Peak, bf16Peak) = (figures.FirstOrDefault(f => f.Dtype == "fp32"), figures.FirstOrDefault(f => f.Dtype == "bf16"));
+        var (stored, recomputed) = (runs.FirstOrDefault(r => !r.ActivationCheckpointing), runs.FirstOrDefault(r => r.ActivationCheckpointing));
+        var checkpointPair = stored is not null && recomputed is not null && stored.ComputeDtype == recomputed.ComputeDtype;
         return new BenchmarkReport(
             configFile, environment.CpuModel, environment.LogicalCores, figures, runs,
             fp32 is not null && bf16 is not null ? bf16.TokensPerSecond / fp32.TokensPerSecond : null,
-            fp32Peak is not null && bf16Peak is not null ? bf16Peak.Gflops / fp32Peak.Gflops : null);
+            fp32Peak is not null && bf16Peak is not null ? bf16Peak.Gflops / fp32Peak.Gflops : null,
+            checkpointPair ? 1 - (double)recomputed!.PeakRssBytes / stored!.PeakRssBytes : null,
+            checkpointPair ? recomputed!.StepSeconds / stored!.StepSeconds - 1 : null);
     }
 
     private static void Print(TextWriter output, BenchmarkReport report)
@@ -100,7 +100,7 @@ public static class BenchCommand
         var table = new Table().AddColumn("");
         foreach (var run in report.Runs)
         {
-            table.AddColumn(new TableColumn(run.Precision).RightAligned());
+            table.AddColumn(new TableColumn(run.Precision + (run.ActivationCheckpointing ? " + ckpt" : "")).RightAligned());
         }
         void Row(string name, Func<BenchmarkRun, string> value) => table.AddRow([name, .. report.Runs.Select(value)]);
         var modalities = report.Runs.SelectMany(r => r.PositionsPerStep.Keys).Distinct().Order().ToList();
@@ -142,6 +142,10 @@ public static class BenchCommand
         if (report.Bf16Speedup is { } speedup)
         {
             output.WriteLine($"bf16-mixed / fp32 tokens/s: {F(speedup, "0.00")}× (bf16 / fp32 matmul peak: {F(report.Bf16PeakRatio!.Value, "0.00")}×)");
+        }
+        if (report.CheckpointingMemorySaving is { } saving)
+        {
+            output.WriteLine($"activation checkpointing: peak RSS {F(100 * saving, "0.0")} % lower, step time {F(100 * report.CheckpointingTimeCost!.Value, "0.0")} % longer");
         }
     }
 

@@ -41,6 +41,9 @@ public sealed record ModelOptions : IValidatableOptions
     [Range(8, 1_048_576)]
     public int MaxSeqLen { get; init; } = 1024;
 
+    /// <summary>Recompute each transformer block's activations in backward instead of keeping them: less memory, one more forward pass.</summary>
+    public bool ActivationCheckpointing { get; init; }
+
     /// <summary>The MLP width actually used.</summary>
     public int ResolvedMlpHidden => MlpHidden > 0 ? MlpHidden : (8 * Dim / 3 + 63) / 64 * 64;
 

@@ -50,4 +50,8 @@ public static class MatmulThroughput
 public sealed record MatmulPeak(ScalarType Dtype, IReadOnlyDictionary<int, double> BySize)
 {
     public double Gflops => BySize.Values.Max();
+
+    /// <summary>The better figure of each size from this and <paramref name="other"/> (a second measurement of the same dtype).</summary>
+    public MatmulPeak Best(MatmulPeak other) =>
+        this with { BySize = BySize.Keys.Union(other.BySize.Keys).ToDictionary(s => s, s => Math.Max(BySize.GetValueOrDefault(s), other.BySize.GetValueOrDefault(s))) };
 }

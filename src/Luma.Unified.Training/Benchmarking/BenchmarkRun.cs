@@ -39,7 +39,10 @@ public sealed record BenchmarkRun(
 /// <summary>Measured matmul throughput of one dtype: GFLOP/s by square size and the best.</summary>
 public sealed record PeakFigures(string Dtype, IReadOnlyDictionary<string, double> GflopsBySize, double Gflops);
 
-/// <summary>A whole <c>luma bench</c>: the machine, the measured peaks, the runs and (comparing precisions) the speed-up.</summary>
+/// <summary>
+/// A whole <c>luma bench</c>: the machine, the measured peaks, the runs and the comparisons — bf16-mixed over fp32
+/// tokens/s (and matmul peaks), and activation checkpointing's peak-RSS saving and step-time cost (fractions).
+/// </summary>
 public sealed record BenchmarkReport(
     string Config,
     string Cpu,
@@ -47,4 +50,6 @@ public sealed record BenchmarkReport(
     IReadOnlyList<PeakFigures> Peaks,
     IReadOnlyList<BenchmarkRun> Runs,
     double? Bf16Speedup,
-    double? Bf16PeakRatio);
+    double? Bf16PeakRatio,
+    double? CheckpointingMemorySaving,
+    double? CheckpointingTimeCost);

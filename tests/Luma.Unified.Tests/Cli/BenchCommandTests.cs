@@ -71,6 +71,25 @@ public sealed class BenchCommandTests : TorchTest
         Assert.Contains("bf16-mixed / fp32 tokens/s:", outcome.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ComparingCheckpointingRunsWithoutThenWithAndReportsSavingAndCost()
+    {
+        using var temp = new TempDirectory();
+        var json = temp.Combine("bench.json");
+
+        var outcome = LumaProcess.InProcess(Bench(json, "--compare-checkpointing"));
+
+        Assert.True(outcome.ExitCode == ExitCodes.Success, outcome.Error);
+        var report = JsonDocument.Parse(File.ReadAllText(json)).RootElement;
+        var runs = report.GetProperty("runs").EnumerateArray().ToList();
+        Assert.Equal([false, true], runs.Select(r => r.GetProperty("activation_checkpointing").GetBoolean()));
+        Assert.Equal(1 - runs[1].GetProperty("peak_rss_bytes").GetDouble() / runs[0].GetProperty("peak_rss_bytes").GetDouble(), report.GetProperty("checkpointing_memory_saving").GetDouble(), 1e-9);
+        Assert.Equal(runs[1].GetProperty("step_seconds").GetDouble() / runs[0].GetProperty("step_seconds").GetDouble() - 1, report.GetProperty("checkpointing_time_cost").GetDouble(), 1e-9);
+        // Recomputation is not model FLOPs: both runs count the same work.
+        Assert.Equal(runs[0].GetProperty("model_flops_per_step").GetDouble(), runs[1].GetProperty("model_flops_per_step").GetDouble());
+        Assert.Contains("activation checkpointing: peak RSS", outcome.Output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--steps", "0", "--steps")]
     [InlineData("--peak-sizes", "12,abc", "--peak-sizes: '12'")]
