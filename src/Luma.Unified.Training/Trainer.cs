@@ -68,6 +68,7 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
 
         using var metrics = new MetricsWriter(run.MetricsFile);
         var tensorboard = new TensorBoardWriter(run.TensorBoardDirectory);
+        var samples = new EvaluationSamples(components, run, log, tensorboard);
         model.train();
         var clock = Stopwatch.StartNew();
         var windowClock = Stopwatch.StartNew();
@@ -142,6 +143,7 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
             var evaluate = train.EvalEvery > 0 && options.Data.ValidationFraction > 0 && (done % train.EvalEvery == 0 || done == train.Steps);
             double? validationNow = evaluate ? ValidationLoss(components, train, options.Run.Seed) : null;
             validationLoss = validationNow ?? validationLoss;
+            samples.WriteIfDue(done, ema);
             if (done % train.LogEvery == 0 || done == train.Steps || step == 0 || evaluate)
             {
                 finalLoss = window.Mean;
