@@ -10,8 +10,13 @@ namespace Luma.Unified.Cli;
 public static class ConsoleProgress
 {
     /// <summary>True when a live bar makes sense: a terminal on stderr and not under CI.</summary>
-    public static bool IsInteractive =>
-        !Console.IsErrorRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"));
+    public static bool IsInteractive => WantsLiveBar(!Console.IsErrorRedirected, Environment.GetEnvironmentVariable("CI"));
+
+    /// <summary>
+    /// Whether output to a stream deserves a live bar: only a terminal does, and not under CI (<c>CI</c> set to anything),
+    /// whose log viewers keep every redraw as a line.
+    /// </summary>
+    public static bool WantsLiveBar(bool isTerminal, string? ciVariable) => isTerminal && string.IsNullOrEmpty(ciVariable);
 
     /// <summary>Runs <paramref name="work"/>, showing how much of <paramref name="total"/> it has reported.</summary>
     public static async Task<T> RunAsync<T>(string label, long total, TextWriter error, Func<IProgress<long>, Task<T>> work)
@@ -30,16 +35,24 @@ public static class ConsoleProgress
             }));
         }
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        return await console.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-            .StartAsync(async context =>
-            {
-                var task = context.AddTask(label, maxValue: Math.Max(1, total));
-                var result = await work(new CallbackProgress(done => task.Value = done));
-                task.Value = task.MaxValue;
-                return result;
-            });
+        return await Bar(console).StartAsync(async context =>
+        {
+            var task = context.AddTask(label, maxValue: Math.Max(1, total));
+            var result = await work(new CallbackProgress(done => task.Value = done));
+            task.Value = task.MaxValue;
+            return result;
+        });
     }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> under a live bar on <paramref name="console"/> that it moves with
+    /// <see cref="LiveProgress.Report"/>; what it writes to <see cref="LiveProgress.Log"/> prints above the bar.
+    /// </summary>
+    public static T Live<T>(IAnsiConsole console, string label, long total, Func<LiveProgress, T> work) =>
+        Bar(console).Start(context => work(new LiveProgress(console, context.AddTask(Markup.Escape(label), maxValue: Math.Max(1, total)), label)));
+
+    private static Progress Bar(IAnsiConsole console) => console.Progress()
+        .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn());
 
     // Progress<T> posts each report to the thread pool; calling back on the reporting thread keeps lines in order.
     private sealed class CallbackProgress(Action<long> onReport) : IProgress<long>

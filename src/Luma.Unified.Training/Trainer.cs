@@ -30,6 +30,9 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
     /// </summary>
     internal Func<int, LossBreakdown, LossBreakdown>? LossFault { get; init; }
 
+    /// <summary>Told after every optimizer step (the live progress bar of an interactive <c>luma train</c>).</summary>
+    public IProgress<StepProgress>? Progress { get; init; }
+
     /// <summary>
     /// Trains to <c>train.steps</c>, or until <paramref name="stop"/> is signalled (then saves and returns). With
     /// <paramref name="resumeFrom"/> it continues from that checkpoint — weights, optimizer, RNG, data position and
@@ -63,6 +66,7 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
 
         using var metrics = new MetricsWriter(run.MetricsFile);
         var tensorboard = new TensorBoardWriter(run.TensorBoardDirectory);
+        var samples = new EvaluationSamples(components, run, log, tensorboard);
         model.train();
         var clock = Stopwatch.StartNew();
         var windowClock = Stopwatch.StartNew();
@@ -104,9 +108,11 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
             {
                 log.Warning("{Problem}; step skipped, weights and optimizer state unchanged ({Skipped} skipped so far)", problem, guard.SkippedSteps);
             }
+            Progress?.Report(new StepProgress(done, train.Steps, stepLoss));
             var evaluate = train.EvalEvery > 0 && options.Data.ValidationFraction > 0 && (done % train.EvalEvery == 0 || done == train.Steps);
             double? validationNow = evaluate ? ValidationLoss(components, train, options.Run.Seed) : null;
             validationLoss = validationNow ?? validationLoss;
+            samples.WriteIfDue(done, ema);
             if (done % train.LogEvery == 0 || done == train.Steps || step == 0 || evaluate)
             {
                 finalLoss = window.Mean;

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using Luma.Unified.Training;
 using Luma.Unified.Training.Checkpointing;
 using Luma.Unified.Training.Observability;
+using Spectre.Console;
 
 namespace Luma.Unified.Cli.Commands;
 
@@ -49,19 +50,33 @@ public static class TrainCommand
                 Trainer.ResumeChanges(resumeFrom, config.ToYaml(), parse.GetValue(allowConfigChange));
             }
             var run = RunDirectory.Create(root, config.ToYaml());
-            using var log = RunLogging.Create(run.LogFile);
             using var stop = new CancellationTokenSource();
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
-            if (parse.GetValue(resume) == "auto" && resumeFrom is null)
+            TrainingResult Train(TextWriter? console, IProgress<StepProgress>? progress)
             {
-                log.Information("--resume auto: no checkpoint in {RunDir} yet; starting from step 0", run.Root);
+                using var log = RunLogging.Create(run.LogFile, console);
+                if (parse.GetValue(resume) == "auto" && resumeFrom is null)
+                {
+                    log.Information("--resume auto: no checkpoint in {RunDir} yet; starting from step 0", run.Root);
+                }
+                return new Trainer(config, run, log) { Progress = progress }.Run(stop.Token, resumeFrom, parse.GetValue(allowConfigChange));
             }
-            var result = new Trainer(config, run, log).Run(stop.Token, resumeFrom, parse.GetValue(allowConfigChange));
+            // A live bar only when writing to a real terminal outside CI; otherwise the log's plain step lines are the progress.
+            var result = ReferenceEquals(output, Console.Out) && ConsoleProgress.WantsLiveBar(!Console.IsOutputRedirected, Environment.GetEnvironmentVariable("CI"))
+                ? ConsoleProgress.Live(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) }), "train", config.Options.Train.Steps,
+                    bar => Train(bar.Log, new BarProgress(bar)))
+                : Train(console: null, progress: null);
             output.WriteLine($"run directory: {run.Root}");
             output.WriteLine(FormattableString.Invariant($"loss: {result.FirstLoss:0.0000} -> {result.FinalLoss:0.0000}{(result.FinalValidationLoss is { } v ? $" (validation {v:0.0000})" : "")}"));
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    private sealed class BarProgress(LiveProgress bar) : IProgress<StepProgress>
+    {
+        public void Report(StepProgress value) =>
+            bar.Report(value.Step, FormattableString.Invariant($"step {value.Step}/{value.Steps} loss {value.Loss:0.0000}"));
     }
 }

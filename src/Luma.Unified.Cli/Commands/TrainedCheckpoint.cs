@@ -12,13 +12,18 @@ namespace Luma.Unified.Cli.Commands;
 /// </summary>
 public sealed record TrainedCheckpoint(string Directory, LoadedConfig Config, RunComponents Components, int Step, bool Ema)
 {
-    /// <summary>Opens <paramref name="path"/> (a run directory, whose newest checkpoint is used, or one checkpoint) and says which on <paramref name="error"/>.</summary>
-    public static TrainedCheckpoint Open(string path, TextWriter error)
+    /// <summary>
+    /// Opens <paramref name="path"/> (a run directory, whose newest checkpoint is used, or one checkpoint) and says which on
+    /// <paramref name="error"/>; <paramref name="preferEma"/> false keeps the optimizer's weights even when an EMA is saved.
+    /// </summary>
+    public static TrainedCheckpoint Open(string path, TextWriter error, bool preferEma = true)
     {
         var (runRoot, checkpointDirectory) = Locate(path);
         var config = ConfigLoader.Load(RunDirectory.Open(runRoot).ConfigFile, []);
         var components = RunComponents.Build(config);
-        var (state, ema) = CheckpointStore.LoadForInference(checkpointDirectory, components.Model);
+        var (state, ema) = preferEma
+            ? CheckpointStore.LoadForInference(checkpointDirectory, components.Model)
+            : (CheckpointStore.Load(checkpointDirectory, components.Model, optimizer: null), false);
         error.WriteLine($"checkpoint: {checkpointDirectory} (step {state.Step}{(ema ? ", EMA weights" : "")})");
         return new TrainedCheckpoint(checkpointDirectory, config, components, state.Step, ema);
     }

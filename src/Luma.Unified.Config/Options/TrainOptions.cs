@@ -81,6 +81,10 @@ public sealed record TrainOptions : IValidatableOptions
     [Range(1, 10_000)]
     public int EvalBatches { get; init; } = 4;
 
+    /// <summary>At every evaluation step, text → image samples drawn into <c>RUN_DIR/samples/step_N.png</c> (and text → audio into a WAV) with the current (EMA) weights; 0 disables.</summary>
+    [Range(0, 64)]
+    public int EvalSamples { get; init; } = 4;
+
     /// <summary>Weight of each modality's loss in the total, by modality name (e.g. <c>{image: 2.0}</c>); unnamed modalities weigh 1.</summary>
     public ConfigMapping LossWeights { get; init; } = new([], "defaults");
 

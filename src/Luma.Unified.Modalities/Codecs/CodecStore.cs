@@ -31,7 +31,7 @@ public static class CodecStore
         }
         Directory.CreateDirectory(temporary);
         codec.save_safetensors(Path.Combine(temporary, Weights));
-        File.WriteAllText(Path.Combine(temporary, InfoFile), JsonSerializer.Serialize(info, s_json));
+        File.WriteAllText(Path.Combine(temporary, InfoFile), ToJson(info));
         File.WriteAllText(Path.Combine(temporary, ConfigFile), resolvedConfigYaml);
         if (Directory.Exists(full))
         {
@@ -42,35 +42,61 @@ public static class CodecStore
     }
 
     /// <summary>The image VAE saved in <paramref name="directory"/>, frozen, and its info.</summary>
-    public static (ImageVae Vae, CodecInfo Info) LoadImageVae(string directory)
-    {
-        var info = ReadInfo(directory, "image-vae");
-        var vae = new ImageVae(new ImageVaeShape(info.Downsample!.Value, info.LatentChannels, info.BaseChannels)) { ScalingFactor = info.ScalingFactor ?? 1 };
-        Freeze(vae, directory);
-        return (vae, info);
-    }
+    public static (ImageVae Vae, CodecInfo Info) LoadImageVae(string directory) => Load<ImageVae>(directory, "image-vae");
 
     /// <summary>The video VAE saved in <paramref name="directory"/>, frozen, and its info.</summary>
-    public static (VideoVae Vae, CodecInfo Info) LoadVideoVae(string directory)
-    {
-        var info = ReadInfo(directory, "video-vae");
-        var spatial = new ImageVaeShape(info.Downsample!.Value, info.FrameChannels!.Value, info.BaseChannels);
-        var vae = new VideoVae(new VideoVaeShape(spatial, info.TemporalDownsample!.Value, info.LatentChannels)) { ScalingFactor = info.ScalingFactor ?? 1 };
-        Freeze(vae, directory);
-        return (vae, info);
-    }
+    public static (VideoVae Vae, CodecInfo Info) LoadVideoVae(string directory) => Load<VideoVae>(directory, "video-vae");
 
     /// <summary>The audio codec saved in <paramref name="directory"/>, frozen, and its info.</summary>
-    public static (AudioCodec Codec, CodecInfo Info) LoadAudioCodec(string directory)
+    public static (AudioCodec Codec, CodecInfo Info) LoadAudioCodec(string directory) => Load<AudioCodec>(directory, "audio-codec");
+
+    /// <summary>The codec of any kind saved in <paramref name="directory"/>, frozen, and its info.</summary>
+    public static (nn.Module Codec, CodecInfo Info) Load(string directory) => Load<nn.Module>(directory, expectedKind: null);
+
+    /// <summary>A codec of <paramref name="info"/>'s kind and shape with fresh weights (what loading fills in).</summary>
+    public static nn.Module Build(CodecInfo info) => info.Kind switch
     {
-        var info = ReadInfo(directory, "audio-codec");
-        var codec = new AudioCodec(new AudioCodecShape(info.Strides!, info.BaseChannels, info.LatentChannels, info.Codebooks!.Value, info.CodebookSize!.Value));
-        Freeze(codec, directory);
-        return (codec, info);
-    }
+        "image-vae" => new ImageVae(new ImageVaeShape(info.Downsample!.Value, info.LatentChannels, info.BaseChannels)) { ScalingFactor = info.ScalingFactor ?? 1 },
+        "video-vae" => new VideoVae(new VideoVaeShape(new ImageVaeShape(info.Downsample!.Value, info.FrameChannels!.Value, info.BaseChannels), info.TemporalDownsample!.Value, info.LatentChannels))
+        {
+            ScalingFactor = info.ScalingFactor ?? 1,
+        },
+        "audio-codec" => new AudioCodec(new AudioCodecShape(info.Strides!, info.BaseChannels, info.LatentChannels, info.Codebooks!.Value, info.CodebookSize!.Value)),
+        _ => throw new InvalidDataException($"codec kind '{info.Kind}' is not image-vae, video-vae or audio-codec."),
+    };
+
+    /// <summary>Whether <paramref name="directory"/> holds a saved codec (it has a <c>codec.json</c>).</summary>
+    public static bool IsCodec(string directory) => File.Exists(Path.Combine(directory, InfoFile));
 
     /// <summary>The kind recorded in <c>codec.json</c> of <paramref name="directory"/>.</summary>
     public static string KindOf(string directory) => ReadInfo(directory, expectedKind: null).Kind;
+
+    /// <summary>The resolved training config saved beside the codec in <paramref name="directory"/>.</summary>
+    public static string ConfigOf(string directory) => File.ReadAllText(Path.Combine(directory, ConfigFile));
+
+    /// <summary><paramref name="info"/> as <c>codec.json</c> holds it.</summary>
+    public static string ToJson(CodecInfo info) => JsonSerializer.Serialize(info, s_json);
+
+    /// <summary>A <c>codec.json</c> text read back; <paramref name="source"/> names where it came from in errors.</summary>
+    public static CodecInfo FromJson(string json, string source)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<CodecInfo>(json, s_json) ?? throw new InvalidDataException($"{source} is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{source} is not a codec description ({e.Message}).");
+        }
+    }
+
+    private static (T Codec, CodecInfo Info) Load<T>(string directory, string? expectedKind) where T : nn.Module
+    {
+        var info = ReadInfo(directory, expectedKind);
+        var codec = (T)Build(info);
+        Freeze(codec, directory);
+        return (codec, info);
+    }
 
     private static CodecInfo ReadInfo(string directory, string? expectedKind)
     {
@@ -79,8 +105,7 @@ public static class CodecStore
         {
             throw new FileNotFoundException($"{directory} is not a saved codec: {InfoFile} is missing (train one with `luma codec train`).");
         }
-        var info = JsonSerializer.Deserialize<CodecInfo>(File.ReadAllText(infoPath), s_json)
-            ?? throw new InvalidDataException($"{infoPath} is empty.");
+        var info = FromJson(File.ReadAllText(infoPath), infoPath);
         if (expectedKind is not null && info.Kind != expectedKind)
         {
             throw new InvalidDataException($"{infoPath}: kind '{info.Kind}' is not '{expectedKind}'.");

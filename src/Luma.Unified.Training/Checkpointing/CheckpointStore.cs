@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Luma.Unified.Data.Loading;
 using Luma.Unified.Model;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -72,6 +73,26 @@ public sealed class CheckpointStore(RunDirectory run, int keepLast, int keepEver
         return final;
     }
 
+    /// <summary>
+    /// Saves a weights-only checkpoint of <paramref name="model"/> at <paramref name="step"/> — what an import of
+    /// exported weights produces: enough to sample and evaluate, not to resume training (no optimizer, RNG or data
+    /// position). Returns its directory.
+    /// </summary>
+    public string SaveWeights(UnifiedModel model, int step, string resolvedConfigYaml)
+    {
+        var final = Path.Combine(run.CheckpointsDirectory, $"{Prefix}{step:D8}");
+        var temporary = Path.Combine(run.CheckpointsDirectory, $".tmp-{Prefix}{step:D8}-{Environment.ProcessId}");
+        Directory.CreateDirectory(temporary);
+        WriteDurably(Path.Combine(temporary, ModelFile), stream => model.save_safetensors(stream, leaveOpen: true));
+        WriteDurably(Path.Combine(temporary, ConfigFile), stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(resolvedConfigYaml)));
+        var checksums = new[] { ModelFile, ConfigFile }.ToDictionary(name => name, name => Sha256Of(Path.Combine(temporary, name)));
+        var configHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(resolvedConfigYaml)));
+        var state = new CheckpointState(step, new LoaderState(new MixerPosition(0, []), 0, 0), configHash, DateTimeOffset.UtcNow, checksums);
+        WriteDurably(Path.Combine(temporary, StateFile), stream => JsonSerializer.Serialize(stream, state, s_json));
+        Directory.Move(temporary, final);
+        return final;
+    }
+
     /// <summary>The resolved config a checkpoint was written with, or null for a checkpoint without one.</summary>
     public static string? ConfigOf(string directory)
     {
@@ -137,6 +158,10 @@ public sealed class CheckpointStore(RunDirectory run, int keepLast, int keepEver
         }
         if (optimizer is not null)
         {
+            if (!File.Exists(Path.Combine(directory, OptimizerFile)))
+            {
+                throw new InvalidDataException($"{directory} holds weights only (no {OptimizerFile}; e.g. imported with `luma weights import`): it can be sampled and evaluated, not resumed.");
+            }
             optimizer.load_py(Path.Combine(directory, OptimizerFile));
             // Training resumes: continue the random stream where it was (dropout, sampling).
             var rngPath = Path.Combine(directory, RngFile);

@@ -40,6 +40,41 @@ public sealed class ExponentialMovingAverage : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> with <paramref name="model"/> holding the averaged weights, then gives it its own back
+    /// (samples drawn mid-training show what the EMA checkpoint will produce).
+    /// </summary>
+    public T WithAveragedWeights<T>(nn.Module model, Func<T> work)
+    {
+        var own = new Dictionary<string, Tensor>();
+        try
+        {
+            using (no_grad())
+            {
+                foreach (var (name, parameter) in model.named_parameters())
+                {
+                    own[name] = parameter.detach().clone();
+                    parameter.copy_(_shadow[name]);
+                }
+            }
+            return work();
+        }
+        finally
+        {
+            using (no_grad())
+            {
+                foreach (var (name, parameter) in model.named_parameters())
+                {
+                    if (own.Remove(name, out var saved))
+                    {
+                        parameter.copy_(saved);
+                        saved.Dispose();
+                    }
+                }
+            }
+        }
+    }
+
     /// <summary>Writes the averaged weights (safetensors).</summary>
     public void Save(Stream stream) => Safetensors.SaveStateDict(stream, _shadow, leaveOpen: true);
 

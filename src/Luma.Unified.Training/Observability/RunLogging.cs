@@ -1,5 +1,9 @@
 using Serilog;
+using Serilog.Core;
+using Serilog.Events;
+using Serilog.Formatting;
 using Serilog.Formatting.Compact;
+using Serilog.Formatting.Display;
 
 namespace Luma.Unified.Training.Observability;
 
@@ -8,16 +12,35 @@ public static class RunLogging
 {
     private const string ConsoleTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}";
 
-    /// <summary>A logger writing to the console and, when given, to <paramref name="jsonLogFile"/>.</summary>
-    public static Serilog.Core.Logger Create(string? jsonLogFile)
+    /// <summary>
+    /// A logger writing text lines to the console — or to <paramref name="console"/> when given (a live progress bar's
+    /// writer, which prints them above the bar) — and, when given, compact JSON to <paramref name="jsonLogFile"/>.
+    /// </summary>
+    public static Serilog.Core.Logger Create(string? jsonLogFile, TextWriter? console = null)
     {
-        var configuration = new LoggerConfiguration()
-            .MinimumLevel.Information()
-            .WriteTo.Console(outputTemplate: ConsoleTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        var configuration = new LoggerConfiguration().MinimumLevel.Information();
+        configuration = console is null
+            ? configuration.WriteTo.Console(outputTemplate: ConsoleTemplate, formatProvider: invariant)
+            : configuration.WriteTo.Sink(new LineSink(console, new MessageTemplateTextFormatter(ConsoleTemplate, invariant)));
         if (jsonLogFile is not null)
         {
             configuration = configuration.WriteTo.File(new CompactJsonFormatter(), jsonLogFile, flushToDiskInterval: TimeSpan.FromSeconds(1));
         }
         return configuration.CreateLogger();
+    }
+
+    // Formats each event completely before writing it in one call, so a writer that prints whole lines sees whole lines.
+    private sealed class LineSink(TextWriter writer, ITextFormatter formatter) : ILogEventSink
+    {
+        public void Emit(LogEvent logEvent)
+        {
+            using var buffer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+            formatter.Format(logEvent, buffer);
+            lock (writer)
+            {
+                writer.Write(buffer.ToString());
+            }
+        }
     }
 }

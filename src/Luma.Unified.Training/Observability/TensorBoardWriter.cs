@@ -24,6 +24,14 @@ public sealed class TensorBoardWriter(string directory)
         }
     }
 
+    /// <summary>Writes <paramref name="image"/> as an image summary under <paramref name="tag"/> at <paramref name="step"/>.</summary>
+    public void WriteImage(string tag, Data.Media.RgbImage image, int step)
+    {
+        // The summary scales float pixels in [0, 1] to bytes.
+        using var pixels = TorchSharp.torch.tensor(image.Pixels, [image.Height, image.Width, 3]).to(TorchSharp.torch.ScalarType.Float32) / 255;
+        _writer.add_img(tag, pixels, step, dataformats: "HWC");
+    }
+
     private static string Tag(string key) => key switch
     {
         "loss" => "loss/total",
