@@ -7,6 +7,7 @@ using Luma.Unified.Data.Corpus;
 using Luma.Unified.Heads;
 using Luma.Unified.Model.Training;
 using Luma.Unified.Training.Checkpointing;
+using Luma.Unified.Training.Distributed;
 using Luma.Unified.Training.Guards;
 using Luma.Unified.Training.Observability;
 using Luma.Unified.Training.Optimization;
@@ -18,13 +19,11 @@ namespace Luma.Unified.Training;
 
 /// <summary>
 /// Runs optimisation for a config: micro-batches with gradient accumulation, global-norm clipping, AdamW
-/// under a warm-up + cosine schedule, periodic validation, metrics and checkpoints in the run directory.
+/// under a warm-up + cosine schedule, periodic validation, metrics and checkpoints in the run directory. Under a
+/// launcher it is one rank of a data-parallel job (see <see cref="DataParallel"/>); rank 0 alone writes the run directory.
 /// </summary>
 public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
 {
-    private const int DataParallelRanks = 1;
-    private const int Rank = 0;
-
     /// <summary>
     /// Test seam: given the 1-based step and a micro-batch's loss, returns the loss training goes on with — lets
     /// tests inject a NaN into one modality's loss the way a bad batch would.
@@ -42,14 +41,17 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
         var train = options.Train;
         var components = RunComponents.Build(config);
         var (model, device) = (components.Model, components.Session.Device);
-        using var loader = components.Loader(heldOut: false, Rank, DataParallelRanks, train.MicroBatch, options.Run.Seed,
+        using var parallel = DataParallel.Join(train, device, components.Modalities.Select(m => m.Name));
+        var leader = parallel.IsLeader;
+        parallel.SeedRandomStream(options.Run.Seed);
+        using var loader = components.Loader(heldOut: false, parallel.World.Rank, parallel.World.WorldSize, train.MicroBatch, options.Run.Seed,
             reason => log.Warning("Skipped a document that does not decode: {Reason}", reason));
-        using var optimizer = OptimizerFactory.AdamW(model, train);
+        using var update = ParameterUpdates.Create(parallel.World, model, train);
         var schedule = new WarmupCosineSchedule(train.Lr, train.MinLr, train.WarmupSteps, train.Steps);
         var checkpoints = new CheckpointStore(run, options.Checkpoint.KeepLast, options.Checkpoint.KeepEvery);
         var yaml = config.ToYaml();
         var configHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(yaml)));
-        var accumulation = train.AccumulationSteps(DataParallelRanks);
+        var accumulation = parallel.AccumulationSteps(train);
         var tokensPerStep = (long)train.GlobalBatch * options.Data.SeqLen;
         var parameters = model.parameters().ToList();
         var lossWeights = LossWeights.Parse(config, components.Modalities);
@@ -62,9 +64,16 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
         log.Information(
             "{Steps} steps × {GlobalBatch} rows × {SeqLen} tokens ({Accumulation} micro-batches of {MicroBatch}); data {Source} ({ValidationFraction:P0} held out), {Workers} decode workers; run directory {RunDir}",
             train.Steps, train.GlobalBatch, options.Data.SeqLen, accumulation, train.MicroBatch, options.Data.Source, options.Data.ValidationFraction, options.Data.DecodeWorkers, run.Root);
+        var stateBytes = parallel.StateBytesPerRank(update);
+        if (parallel.World.WorldSize > 1)
+        {
+            log.Information(
+                "Data parallel: {Rank}; gradients summed in buckets of {BucketMb} MB after each step's last backward; ZeRO stage {Stage}; optimizer state per rank {StateBytes} bytes",
+                parallel.Describe(), train.BucketMb, train.ZeroStage, string.Join(" / ", stateBytes.Select(b => b.ToString("N0", System.Globalization.CultureInfo.InvariantCulture))));
+        }
 
-        using var metrics = new MetricsWriter(run.MetricsFile);
-        var tensorboard = new TensorBoardWriter(run.TensorBoardDirectory);
+        using var metrics = leader ? new MetricsWriter(run.MetricsFile) : null;
+        var tensorboard = leader ? new TensorBoardWriter(run.TensorBoardDirectory) : null;
         model.train();
         var clock = Stopwatch.StartNew();
         var windowClock = Stopwatch.StartNew();
@@ -78,28 +87,34 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
         if (resumeFrom is not null)
         {
             var changes = ResumeChanges(resumeFrom, yaml, allowConfigChange);
-            var state = CheckpointStore.Load(resumeFrom, model, optimizer, ema);
-            loader.Restore(state.Loader);
+            var state = CheckpointStore.Load(resumeFrom, model, update.Optimizer, ema);
+            update.LoadShard(resumeFrom);
+            parallel.Resume(state, loader);
             step = state.Step;
             log.Information("Resumed from {Checkpoint} at step {Step}{Changes}", resumeFrom, step,
                 changes.Count > 0 ? $" with config changes: {string.Join("; ", changes)}" : "");
         }
         var lastCheckpoint = "";
-        for (; step < train.Steps && !stop.IsCancellationRequested; step++)
+        string SaveCheckpoint(int atStep)
+        {
+            var ranks = parallel.GatherRankStates(loader.State);
+            var shards = update.GatherShardFiles();
+            return leader
+                ? checkpoints.Save(model, update.Optimizer, new CheckpointState(atStep, loader.State, configHash, DateTimeOffset.UtcNow, Ranks: ranks), yaml, ema, shards)
+                : "";
+        }
+        for (; step < train.Steps && !parallel.AnyStop(stop.IsCancellationRequested); step++)
         {
             var lr = schedule.At(step);
-            foreach (var group in optimizer.ParamGroups)
-            {
-                group.LearningRate = lr;
-            }
-            optimizer.zero_grad();
+            update.SetLearningRate(lr);
+            update.ZeroGrad();
             // Each modality's loss is the mean over the step's predicted tokens (or noised latent elements) of all its
             // micro-batches; micro-batches hold different numbers of them (document ends, padding and clean media
             // predict nothing), so every micro-batch's sums are divided by the step's counts, not its own.
             var rows = Enumerable.Range(0, accumulation).Select(_ => loader.Next().Rows).ToList();
-            var media = new MediaPolicy(options.Diffusion.CleanProbability, options.Diffusion.ConditionDropout, new Random(SeedMixer.Mix(options.Run.Seed, step)));
+            var media = new MediaPolicy(options.Diffusion.CleanProbability, options.Diffusion.ConditionDropout, new Random(SeedMixer.Mix(parallel.SeedOf(options.Run.Seed), step)));
             var micros = rows.Select(r => SequenceBatchBuilder.Build(r, device, media)).ToList();
-            var scale = new LossScale(LossScale.Sum(micros.Select(model.LossCounts)), lossWeights);
+            var scale = new LossScale(parallel.SumCounts(LossScale.Sum(micros.Select(model.LossCounts))), lossWeights);
             double stepLoss = 0;
             var stepParts = new Dictionary<string, double>();
             for (var micro = 0; micro < accumulation; micro++)
@@ -115,13 +130,12 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
                     stepParts[name] = stepParts.GetValueOrDefault(name) + value;
                 }
             }
-            var gradNorm = train.GradClip > 0
-                ? nn.utils.clip_grad_norm_(parameters, train.GradClip)
-                : nn.utils.clip_grad_norm_(parameters, double.PositiveInfinity);
+            (stepLoss, stepParts) = parallel.SumLosses(stepLoss, stepParts);
+            var gradNorm = update.SynchronizeAndClip(train.GradClip);
             var done = step + 1;
             if (guard.Allows(done, stepLoss, stepParts, gradNorm, out var problem))
             {
-                optimizer.step();
+                update.Step();
                 ema?.Update(model, done);
                 firstLoss = double.IsNaN(firstLoss) ? stepLoss : firstLoss;
                 window.Add(stepLoss, stepParts);
@@ -136,7 +150,7 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
                 log.Warning("{Problem}; step skipped, weights and optimizer state unchanged ({Skipped} skipped so far)", problem, guard.SkippedSteps);
             }
             var evaluate = train.EvalEvery > 0 && options.Data.ValidationFraction > 0 && (done % train.EvalEvery == 0 || done == train.Steps);
-            double? validationNow = evaluate ? ValidationLoss(components, train, options.Run.Seed) : null;
+            double? validationNow = evaluate && leader ? ValidationLoss(components, train, options.Run.Seed) : null;
             validationLoss = validationNow ?? validationLoss;
             if (done % train.LogEvery == 0 || done == train.Steps || step == 0 || evaluate)
             {
@@ -165,8 +179,8 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
                 {
                     record["val_loss"] = v;
                 }
-                metrics.Write(record);
-                tensorboard.Write(done, record);
+                metrics?.Write(record);
+                tensorboard?.Write(done, record);
                 log.Information(
                     "step {Step}/{Steps} ({Percent:0}%) loss {Loss:0.0000}{Parts}{Validation} lr {Lr:0.00e+00} grad {GradNorm:0.00} tok/s {TokensPerSecond} eta {Eta}",
                     done, train.Steps, 100.0 * done / train.Steps, finalLoss,
@@ -178,7 +192,7 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
             }
             if (options.Checkpoint.Every > 0 && done % options.Checkpoint.Every == 0 && done < train.Steps)
             {
-                lastCheckpoint = checkpoints.Save(model, optimizer, new CheckpointState(done, loader.State, configHash, DateTimeOffset.UtcNow), yaml, ema);
+                lastCheckpoint = SaveCheckpoint(done);
                 log.Information("Saved checkpoint {Checkpoint}", lastCheckpoint);
             }
         }
@@ -192,11 +206,15 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
         {
             finalLoss = window.Mean;
         }
-        lastCheckpoint = checkpoints.Save(model, optimizer, new CheckpointState(step, loader.State, configHash, DateTimeOffset.UtcNow), yaml, ema);
+        lastCheckpoint = SaveCheckpoint(step);
         log.Information(
             "Finished {Steps} steps in {Elapsed}: loss {First:0.0000} → {Final:0.0000}; waited {DataWait:0.0} s for data; {Skipped} undecodable documents skipped; {SkippedSteps} non-finite steps skipped; checkpoint {Checkpoint}",
             step, ProgressLine.Duration(clock.Elapsed), firstLoss, finalLoss, loader.WaitTime.TotalSeconds, loader.SkippedDocuments, guard.SkippedSteps, lastCheckpoint);
-        WriteLossPlot();
+        if (leader)
+        {
+            WriteLossPlot();
+        }
+        parallel.Complete();
         return new TrainingResult(step, firstLoss, finalLoss, validationLoss, lastCheckpoint, stopped, guard.SkippedSteps);
     }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Luma.Unified.Runtime.Placement;
 using Luma.Unified.Training;
 using Luma.Unified.Training.Checkpointing;
 using Luma.Unified.Training.Observability;
@@ -48,8 +49,10 @@ public static class TrainCommand
                 // Refuse before anything in the run directory is rewritten.
                 Trainer.ResumeChanges(resumeFrom, config.ToYaml(), parse.GetValue(allowConfigChange));
             }
-            var run = RunDirectory.Create(root, config.ToYaml());
-            using var log = RunLogging.Create(run.LogFile);
+            // Under a launcher only rank 0 writes the run directory and its log.
+            var rank = RankPlacement.Detect().Rank;
+            var run = rank == 0 ? RunDirectory.Create(root, config.ToYaml()) : new RunDirectory(Path.GetFullPath(root));
+            using var log = rank == 0 ? RunLogging.Create(run.LogFile) : RunLogging.ForRank(rank);
             using var stop = new CancellationTokenSource();
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
@@ -58,6 +61,10 @@ public static class TrainCommand
                 log.Information("--resume auto: no checkpoint in {RunDir} yet; starting from step 0", run.Root);
             }
             var result = new Trainer(config, run, log).Run(stop.Token, resumeFrom, parse.GetValue(allowConfigChange));
+            if (rank != 0)
+            {
+                return ExitCodes.Success;
+            }
             output.WriteLine($"run directory: {run.Root}");
             output.WriteLine(FormattableString.Invariant($"loss: {result.FirstLoss:0.0000} -> {result.FinalLoss:0.0000}{(result.FinalValidationLoss is { } v ? $" (validation {v:0.0000})" : "")}"));
             return ExitCodes.Success;
