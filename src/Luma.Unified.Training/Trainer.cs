@@ -31,6 +31,12 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
     internal Func<int, LossBreakdown, LossBreakdown>? LossFault { get; init; }
 
     /// <summary>
+    /// Test seam: given the components and the 0-based step, returns the step's micro-batches instead of the loader —
+    /// lets a one-process reference train on exactly the rows several data-parallel ranks would read together.
+    /// </summary>
+    internal Func<RunComponents, int, IReadOnlyList<IReadOnlyList<PackedRow>>>? StepRows { get; init; }
+
+    /// <summary>
     /// Trains to <c>train.steps</c>, or until <paramref name="stop"/> is signalled (then saves and returns). With
     /// <paramref name="resumeFrom"/> it continues from that checkpoint — weights, optimizer, RNG, data position and
     /// step — refusing a changed config (listing the changes) unless <paramref name="allowConfigChange"/>.
@@ -111,7 +117,7 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
             // Each modality's loss is the mean over the step's predicted tokens (or noised latent elements) of all its
             // micro-batches; micro-batches hold different numbers of them (document ends, padding and clean media
             // predict nothing), so every micro-batch's sums are divided by the step's counts, not its own.
-            var rows = Enumerable.Range(0, accumulation).Select(_ => loader.Next().Rows).ToList();
+            var rows = StepRows?.Invoke(components, step) ?? Enumerable.Range(0, accumulation).Select(_ => loader.Next().Rows).ToList();
             var media = new MediaPolicy(options.Diffusion.CleanProbability, options.Diffusion.ConditionDropout, new Random(SeedMixer.Mix(parallel.SeedOf(options.Run.Seed), step)));
             var micros = rows.Select(r => SequenceBatchBuilder.Build(r, device, media)).ToList();
             var scale = new LossScale(parallel.SumCounts(LossScale.Sum(micros.Select(model.LossCounts))), lossWeights);

@@ -14,7 +14,7 @@ internal static unsafe class NcclLibrary
     /// <summary>ncclSum in nccl.h.</summary>
     public const int Sum = 0;
 
-    private static readonly Lazy<IntPtr> s_library = new(Open);
+    private static readonly Lazy<IntPtr> s_library = new(() => Load(FileName));
 
     /// <summary>An opaque 128-byte rendezvous token made by rank 0 and handed to every rank.</summary>
     [StructLayout(LayoutKind.Sequential)]
@@ -75,8 +75,9 @@ internal static unsafe class NcclLibrary
 
     private static IntPtr Export(string name) => NativeLibrary.GetExport(s_library.Value, name);
 
-    private static IntPtr Open() => NativeLibrary.TryLoad(FileName, out var handle)
+    /// <summary>Loads <paramref name="fileName"/>, or throws saying what to install.</summary>
+    internal static IntPtr Load(string fileName) => NativeLibrary.TryLoad(fileName, out var handle)
         ? handle
         : throw new DllNotFoundException(
-            $"{FileName} (NCCL 2) could not be loaded, and CUDA tensors need it for data-parallel training. Install NCCL (e.g. `apt-get install libnccl2` from NVIDIA's CUDA repository) or put its directory on LD_LIBRARY_PATH; or train on CPU with run.device: cpu.");
+            $"{fileName} (NCCL 2) could not be loaded, and CUDA tensors need it for data-parallel training. Install NCCL (e.g. `apt-get install libnccl2` from NVIDIA's CUDA repository) or put its directory on LD_LIBRARY_PATH; or train on CPU with run.device: cpu.");
 }
