@@ -50,14 +50,14 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
         using var parallel = DataParallel.Join(train, device, components.Modalities.Select(m => m.Name));
         var leader = parallel.IsLeader;
         parallel.SeedRandomStream(options.Run.Seed);
-        using var loader = components.Loader(heldOut: false, parallel.World.Rank, parallel.World.WorldSize, train.MicroBatch, options.Run.Seed,
+        var (microBatch, accumulation) = parallel.BatchSplit(train);
+        using var loader = components.Loader(heldOut: false, parallel.World.Rank, parallel.World.WorldSize, microBatch, options.Run.Seed,
             reason => log.Warning("Skipped a document that does not decode: {Reason}", reason));
         using var update = ParameterUpdates.Create(parallel.World, model, train);
         var schedule = new WarmupCosineSchedule(train.Lr, train.MinLr, train.WarmupSteps, train.Steps);
         var checkpoints = new CheckpointStore(run, options.Checkpoint.KeepLast, options.Checkpoint.KeepEvery);
         var yaml = config.ToYaml();
         var configHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(yaml)));
-        var accumulation = parallel.AccumulationSteps(train);
         var tokensPerStep = (long)train.GlobalBatch * options.Data.SeqLen;
         var parameters = model.parameters().ToList();
         var lossWeights = LossWeights.Parse(config, components.Modalities);
@@ -69,7 +69,7 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
             device.type, components.Session.Threads, ConfigNaming.EnumValue(train.Precision));
         log.Information(
             "{Steps} steps × {GlobalBatch} rows × {SeqLen} tokens ({Accumulation} micro-batches of {MicroBatch}); data {Source} ({ValidationFraction:P0} held out), {Workers} decode workers; run directory {RunDir}",
-            train.Steps, train.GlobalBatch, options.Data.SeqLen, accumulation, train.MicroBatch, options.Data.Source, options.Data.ValidationFraction, options.Data.DecodeWorkers, run.Root);
+            train.Steps, train.GlobalBatch, options.Data.SeqLen, accumulation, microBatch, options.Data.Source, options.Data.ValidationFraction, options.Data.DecodeWorkers, run.Root);
         var stateBytes = parallel.StateBytesPerRank(update);
         if (parallel.World.WorldSize > 1)
         {

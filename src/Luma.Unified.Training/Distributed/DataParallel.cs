@@ -39,15 +39,21 @@ public sealed class DataParallel : IDisposable
         return new DataParallel(world, placement, [.. modalities.Order(StringComparer.Ordinal)]);
     }
 
-    /// <summary>Micro-batches per rank and step; the global batch must split evenly over ranks and micro-batches.</summary>
-    public int AccumulationSteps(TrainOptions train)
+    /// <summary>
+    /// Rows per micro-batch and micro-batches per rank and step. <c>train.micro_batch</c> bounds a rank's forward
+    /// pass; when it times the ranks exceeds the global batch (a one-process config run on more ranks), each rank
+    /// takes its global_batch / ranks rows in one micro-batch. Otherwise the global batch must split evenly.
+    /// </summary>
+    public (int MicroBatch, int Accumulation) BatchSplit(TrainOptions train)
     {
-        if (train.GlobalBatch % (train.MicroBatch * World.WorldSize) != 0)
+        var ranks = World.WorldSize;
+        var micro = train.MicroBatch * ranks > train.GlobalBatch && train.GlobalBatch % ranks == 0 ? train.GlobalBatch / ranks : train.MicroBatch;
+        if (train.GlobalBatch % (micro * ranks) != 0)
         {
             throw new ConfigException(
-                $"train.global_batch ({train.GlobalBatch}) must be a multiple of train.micro_batch ({train.MicroBatch}) × {World.WorldSize} ranks; e.g. global_batch {train.MicroBatch * World.WorldSize * Math.Max(1, train.GlobalBatch / (train.MicroBatch * World.WorldSize))}.");
+                $"train.global_batch ({train.GlobalBatch}) must be a multiple of train.micro_batch ({train.MicroBatch}) × {ranks} ranks; e.g. global_batch {train.MicroBatch * ranks * Math.Max(1, train.GlobalBatch / (train.MicroBatch * ranks))}.");
         }
-        return train.AccumulationSteps(World.WorldSize);
+        return (micro, train.GlobalBatch / (micro * ranks));
     }
 
     /// <summary>This rank's seed for data noise and dropout: rank 0 keeps the run's (so one rank trains as before), the others get distinct mixes of it.</summary>
