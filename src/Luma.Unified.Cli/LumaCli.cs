@@ -21,6 +21,8 @@ public static class LumaCli
         root.Subcommands.Add(CodecCommand.Create(output, error));
         root.Subcommands.Add(BenchCommand.Create(output, error));
         root.Subcommands.Add(WeightsCommand.Create(output, error));
+        root.Subcommands.Add(LaunchCommand.Create(output, error));
+        root.Subcommands.Add(CollectivesBenchCommand.Create(output, error));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is not HelpAction)

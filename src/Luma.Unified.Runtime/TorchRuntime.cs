@@ -1,5 +1,6 @@
 using Luma.Unified.Config.Options;
 using Luma.Unified.Runtime.Native;
+using Luma.Unified.Runtime.Placement;
 using TorchSharp;
 
 namespace Luma.Unified.Runtime;
@@ -23,7 +24,8 @@ public static class TorchRuntime
 
     /// <summary>
     /// Loads libtorch, resolves the device and sets intra-op threads. <paramref name="threads"/> = 0 means
-    /// the cores of this machine divided among the ranks on this node (LOCAL_WORLD_SIZE).
+    /// the cores of this machine divided among the ranks on this node. Under a launcher, CUDA means the GPU of
+    /// this process's local rank.
     /// </summary>
     public static TorchSession Start(DeviceRequest request, int threads)
     {
@@ -44,11 +46,7 @@ public static class TorchRuntime
     }
 
     /// <summary>Cores per local rank: the machine's cores shared evenly by the processes of this node.</summary>
-    public static int DefaultThreads()
-    {
-        var local = int.TryParse(Environment.GetEnvironmentVariable("LOCAL_WORLD_SIZE"), out var n) && n > 0 ? n : 1;
-        return Math.Max(1, Environment.ProcessorCount / local);
-    }
+    public static int DefaultThreads() => Math.Max(1, Environment.ProcessorCount / RankPlacement.Detect().LocalWorldSize);
 
     private static torch.Device ResolveDevice(DeviceRequest request)
     {
@@ -56,11 +54,20 @@ public static class TorchRuntime
         return request switch
         {
             DeviceRequest.Cpu => torch.CPU,
-            DeviceRequest.Cuda when cuda => torch.CUDA,
+            DeviceRequest.Cuda when cuda => CudaOfThisRank(),
             DeviceRequest.Cuda => throw new NativeRuntimeException(
                 "run.device is 'cuda' but no CUDA device is usable: this build uses the CPU libtorch " +
                 "(rebuild with -p:TorchBackend=cuda) or the machine has no visible GPU. Use run.device: auto or cpu."),
-            _ => cuda ? torch.CUDA : torch.CPU,
+            _ => cuda ? CudaOfThisRank() : torch.CPU,
         };
+    }
+
+    private static torch.Device CudaOfThisRank()
+    {
+        var local = RankPlacement.Detect().LocalRank;
+        var visible = torch.cuda.device_count();
+        return local < visible
+            ? new torch.Device(DeviceType.CUDA, local)
+            : throw new NativeRuntimeException($"local rank {local} needs GPU {local}, but only {visible} are visible; start at most {visible} processes per node.");
     }
 }

@@ -5,6 +5,7 @@ using Luma.Unified.Config;
 using Luma.Unified.Data.Loading;
 using Luma.Unified.Heads;
 using Luma.Unified.Training.Checkpointing;
+using Luma.Unified.Training.Distributed;
 using Luma.Unified.Training.Guards;
 using Luma.Unified.Training.Observability;
 using Luma.Unified.Training.Optimization;
@@ -17,13 +18,11 @@ namespace Luma.Unified.Training;
 
 /// <summary>
 /// Runs optimisation for a config: micro-batches with gradient accumulation, global-norm clipping, AdamW
-/// under a warm-up + cosine schedule, periodic validation, metrics and checkpoints in the run directory.
+/// under a warm-up + cosine schedule, periodic validation, metrics and checkpoints in the run directory. Under a
+/// launcher it is one rank of a data-parallel job (see <see cref="DataParallel"/>); rank 0 alone writes the run directory.
 /// </summary>
 public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
 {
-    private const int DataParallelRanks = 1;
-    private const int Rank = 0;
-
     /// <summary>
     /// Test seam: given the 1-based step and a micro-batch's loss, returns the loss training goes on with — lets
     /// tests inject a NaN into one modality's loss the way a bad batch would.
@@ -32,6 +31,12 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
 
     /// <summary>Told after every optimizer step (the live progress bar of an interactive <c>luma train</c>).</summary>
     public IProgress<StepProgress>? Progress { get; init; }
+
+    /// <summary>
+    /// Test seam: given the components and the 0-based step, returns the step's micro-batches instead of the loader —
+    /// lets a one-process reference train on exactly the rows several data-parallel ranks would read together.
+    /// </summary>
+    internal Func<RunComponents, int, IReadOnlyList<IReadOnlyList<PackedRow>>>? StepRows { get; init; }
 
     /// <summary>
     /// Trains to <c>train.steps</c>, or until <paramref name="stop"/> is signalled (then saves and returns). With
@@ -44,14 +49,17 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
         var train = options.Train;
         var components = RunComponents.Build(config);
         var (model, device) = (components.Model, components.Session.Device);
-        using var loader = components.Loader(heldOut: false, Rank, DataParallelRanks, train.MicroBatch, options.Run.Seed,
+        using var parallel = DataParallel.Join(train, device, components.Modalities.Select(m => m.Name));
+        var leader = parallel.IsLeader;
+        parallel.SeedRandomStream(options.Run.Seed);
+        var (microBatch, accumulation) = parallel.BatchSplit(train);
+        using var loader = components.Loader(heldOut: false, parallel.World.Rank, parallel.World.WorldSize, microBatch, options.Run.Seed,
             reason => log.Warning("Skipped a document that does not decode: {Reason}", reason));
-        using var optimizer = OptimizerFactory.AdamW(model, train);
+        using var update = ParameterUpdates.Create(parallel.World, model, train);
         var schedule = new WarmupCosineSchedule(train.Lr, train.MinLr, train.WarmupSteps, train.Steps);
         var checkpoints = new CheckpointStore(run, options.Checkpoint.KeepLast, options.Checkpoint.KeepEvery);
         var yaml = config.ToYaml();
         var configHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(yaml)));
-        var accumulation = train.AccumulationSteps(DataParallelRanks);
         var tokensPerStep = (long)train.GlobalBatch * options.Data.SeqLen;
         var parameters = model.parameters().ToList();
 
@@ -62,11 +70,18 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
             device.type, components.Session.Threads, components.Precision);
         log.Information(
             "{Steps} steps × {GlobalBatch} rows × {SeqLen} tokens ({Accumulation} micro-batches of {MicroBatch}); data {Source} ({ValidationFraction:P0} held out), {Workers} decode workers; run directory {RunDir}",
-            train.Steps, train.GlobalBatch, options.Data.SeqLen, accumulation, train.MicroBatch, options.Data.Source, options.Data.ValidationFraction, options.Data.DecodeWorkers, run.Root);
+            train.Steps, train.GlobalBatch, options.Data.SeqLen, accumulation, microBatch, options.Data.Source, options.Data.ValidationFraction, options.Data.DecodeWorkers, run.Root);
+        var stateBytes = parallel.StateBytesPerRank(update);
+        if (parallel.World.WorldSize > 1)
+        {
+            log.Information(
+                "Data parallel: {Rank}; gradients summed in buckets of {BucketMb} MB after each step's last backward; ZeRO stage {Stage}; optimizer state per rank {StateBytes} bytes",
+                parallel.Describe(), train.BucketMb, train.ZeroStage, string.Join(" / ", stateBytes.Select(b => b.ToString("N0", System.Globalization.CultureInfo.InvariantCulture))));
+        }
 
-        using var metrics = new MetricsWriter(run.MetricsFile);
-        var tensorboard = new TensorBoardWriter(run.TensorBoardDirectory);
-        var samples = new EvaluationSamples(components, run, log, tensorboard);
+        using var metrics = leader ? new MetricsWriter(run.MetricsFile) : null;
+        var tensorboard = leader ? new TensorBoardWriter(run.TensorBoardDirectory) : null;
+        var samples = leader ? new EvaluationSamples(components, run, log, tensorboard!) : null;
         model.train();
         var clock = Stopwatch.StartNew();
         var windowClock = Stopwatch.StartNew();
@@ -80,15 +95,24 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
         if (resumeFrom is not null)
         {
             var changes = ResumeChanges(resumeFrom, yaml, allowConfigChange);
-            var state = CheckpointStore.Load(resumeFrom, model, optimizer, ema);
-            loader.Restore(state.Loader);
+            var state = CheckpointStore.Load(resumeFrom, model, update.Optimizer, ema);
+            update.LoadShard(resumeFrom);
+            parallel.Resume(state, loader);
             step = state.Step;
             log.Information("Resumed from {Checkpoint} at step {Step}{Changes}", resumeFrom, step,
                 changes.Count > 0 ? $" with config changes: {string.Join("; ", changes)}" : "");
         }
-        var stepper = new TrainingStep(components, loader, optimizer, accumulation, ema) { LossFault = LossFault };
+        var stepper = new TrainingStep(components, loader, update, parallel, accumulation, ema) { LossFault = LossFault, StepRows = StepRows };
         var lastCheckpoint = "";
-        for (; step < train.Steps && !stop.IsCancellationRequested; step++)
+        string SaveCheckpoint(int atStep)
+        {
+            var ranks = parallel.GatherRankStates(loader.State);
+            var shards = update.GatherShardFiles();
+            return leader
+                ? checkpoints.Save(model, update.Optimizer, new CheckpointState(atStep, loader.State, configHash, DateTimeOffset.UtcNow, Ranks: ranks), yaml, ema, shards)
+                : "";
+        }
+        for (; step < train.Steps && !parallel.AnyStop(stop.IsCancellationRequested); step++)
         {
             var lr = schedule.At(step);
             var (rows, stepLoss, stepParts, gradNorm, _) = stepper.Compute(step, lr);
@@ -110,9 +134,9 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
             }
             Progress?.Report(new StepProgress(done, train.Steps, stepLoss));
             var evaluate = train.EvalEvery > 0 && options.Data.ValidationFraction > 0 && (done % train.EvalEvery == 0 || done == train.Steps);
-            double? validationNow = evaluate ? ValidationLoss(components, train, options.Run.Seed) : null;
+            double? validationNow = evaluate && leader ? ValidationLoss(components, train, options.Run.Seed) : null;
             validationLoss = validationNow ?? validationLoss;
-            samples.WriteIfDue(done, ema);
+            samples?.WriteIfDue(done, ema);
             if (done % train.LogEvery == 0 || done == train.Steps || step == 0 || evaluate)
             {
                 finalLoss = window.Mean;
@@ -140,8 +164,8 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
                 {
                     record["val_loss"] = v;
                 }
-                metrics.Write(record);
-                tensorboard.Write(done, record);
+                metrics?.Write(record);
+                tensorboard?.Write(done, record);
                 log.Information(
                     "step {Step}/{Steps} ({Percent:0}%) loss {Loss:0.0000}{Parts}{Validation} lr {Lr:0.00e+00} grad {GradNorm:0.00} tok/s {TokensPerSecond} eta {Eta}",
                     done, train.Steps, 100.0 * done / train.Steps, finalLoss,
@@ -153,7 +177,7 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
             }
             if (options.Checkpoint.Every > 0 && done % options.Checkpoint.Every == 0 && done < train.Steps)
             {
-                lastCheckpoint = checkpoints.Save(model, optimizer, new CheckpointState(done, loader.State, configHash, DateTimeOffset.UtcNow), yaml, ema);
+                lastCheckpoint = SaveCheckpoint(done);
                 log.Information("Saved checkpoint {Checkpoint}", lastCheckpoint);
             }
         }
@@ -167,11 +191,15 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
         {
             finalLoss = window.Mean;
         }
-        lastCheckpoint = checkpoints.Save(model, optimizer, new CheckpointState(step, loader.State, configHash, DateTimeOffset.UtcNow), yaml, ema);
+        lastCheckpoint = SaveCheckpoint(step);
         log.Information(
             "Finished {Steps} steps in {Elapsed}: loss {First:0.0000} → {Final:0.0000}; waited {DataWait:0.0} s for data; {Skipped} undecodable documents skipped; {SkippedSteps} non-finite steps skipped; checkpoint {Checkpoint}",
             step, ProgressLine.Duration(clock.Elapsed), firstLoss, finalLoss, loader.WaitTime.TotalSeconds, loader.SkippedDocuments, guard.SkippedSteps, lastCheckpoint);
-        WriteLossPlot();
+        if (leader)
+        {
+            WriteLossPlot();
+        }
+        parallel.Complete();
         return new TrainingResult(step, firstLoss, finalLoss, validationLoss, lastCheckpoint, stopped, guard.SkippedSteps);
     }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Luma.Unified.Runtime.Placement;
 using Luma.Unified.Training;
 using Luma.Unified.Training.Checkpointing;
 using Luma.Unified.Training.Observability;
@@ -49,13 +50,15 @@ public static class TrainCommand
                 // Refuse before anything in the run directory is rewritten.
                 Trainer.ResumeChanges(resumeFrom, config.ToYaml(), parse.GetValue(allowConfigChange));
             }
-            var run = RunDirectory.Create(root, config.ToYaml());
+            // Under a launcher only rank 0 writes the run directory and its log.
+            var rank = RankPlacement.Detect().Rank;
+            var run = rank == 0 ? RunDirectory.Create(root, config.ToYaml()) : new RunDirectory(Path.GetFullPath(root));
             using var stop = new CancellationTokenSource();
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
             TrainingResult Train(TextWriter? console, IProgress<StepProgress>? progress)
             {
-                using var log = RunLogging.Create(run.LogFile, console);
+                using var log = rank == 0 ? RunLogging.Create(run.LogFile, console) : RunLogging.ForRank(rank);
                 if (parse.GetValue(resume) == "auto" && resumeFrom is null)
                 {
                     log.Information("--resume auto: no checkpoint in {RunDir} yet; starting from step 0", run.Root);
@@ -63,10 +66,14 @@ public static class TrainCommand
                 return new Trainer(config, run, log) { Progress = progress }.Run(stop.Token, resumeFrom, parse.GetValue(allowConfigChange));
             }
             // A live bar only when writing to a real terminal outside CI; otherwise the log's plain step lines are the progress.
-            var result = ReferenceEquals(output, Console.Out) && ConsoleProgress.WantsLiveBar(!Console.IsOutputRedirected, Environment.GetEnvironmentVariable("CI"))
+            var result = rank == 0 && ReferenceEquals(output, Console.Out) && ConsoleProgress.WantsLiveBar(!Console.IsOutputRedirected, Environment.GetEnvironmentVariable("CI"))
                 ? ConsoleProgress.Live(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) }), "train", config.Options.Train.Steps,
                     bar => Train(bar.Log, new BarProgress(bar)))
                 : Train(console: null, progress: null);
+            if (rank != 0)
+            {
+                return ExitCodes.Success;
+            }
             output.WriteLine($"run directory: {run.Root}");
             output.WriteLine(FormattableString.Invariant($"loss: {result.FirstLoss:0.0000} -> {result.FinalLoss:0.0000}{(result.FinalValidationLoss is { } v ? $" (validation {v:0.0000})" : "")}"));
             return ExitCodes.Success;

@@ -92,6 +92,18 @@ public sealed record TrainOptions : IValidatableOptions
     [Range(0.0, 0.999999)]
     public double EmaDecay { get; init; }
 
+    /// <summary>Data parallelism: gradients are summed over ranks in buckets of at most this many megabytes.</summary>
+    [Range(0.001, 100_000.0)]
+    public double BucketMb { get; init; } = 25;
+
+    /// <summary>0: every rank holds the whole optimizer state; 1: ZeRO-1, AdamW's state sharded across ranks.</summary>
+    [Range(0, 1)]
+    public int ZeroStage { get; init; }
+
+    /// <summary>A collective that does not complete in this many seconds (a rank died or hangs) ends the job with an error.</summary>
+    [Range(1.0, 86_400.0)]
+    public double CollectiveTimeoutS { get; init; } = 300;
+
     /// <summary>Gradient accumulation micro-steps per optimizer step for <paramref name="ranks"/> data-parallel ranks.</summary>
     public int AccumulationSteps(int ranks) => GlobalBatch / (MicroBatch * ranks);
 

@@ -3,6 +3,7 @@ using Luma.Unified.Config;
 using Luma.Unified.Runtime.Native;
 using Luma.Unified.Runtime.Performance;
 using Luma.Unified.Training.Checkpointing;
+using Luma.Unified.Training.Distributed;
 using Luma.Unified.Training.Optimization;
 using Luma.Unified.Training.Stepping;
 
@@ -18,8 +19,6 @@ public sealed record BenchmarkSettings(int WarmupSteps, int Steps, IReadOnlyList
 /// </summary>
 public static class TrainingBenchmark
 {
-    private const int Ranks = 1;
-
     /// <summary>
     /// Benchmarks <paramref name="config"/>; <paramref name="peak"/> measures the matmul peak for a compute dtype,
     /// before the steps and again after them (the better figure counts, so a moment of load on a shared machine
@@ -31,11 +30,15 @@ public static class TrainingBenchmark
         var train = options.Train;
         var components = RunComponents.Build(config);
         var model = components.Model;
-        using var loader = components.Loader(heldOut: false, rank: 0, Ranks, train.MicroBatch, options.Run.Seed);
-        using var optimizer = OptimizerFactory.AdamW(model, train);
+        // Under a launcher the step is the data-parallel one, collectives included.
+        using var parallel = DataParallel.Join(train, components.Session.Device, components.Modalities.Select(m => m.Name));
+        parallel.SeedRandomStream(options.Run.Seed);
+        var (microBatch, accumulation) = parallel.BatchSplit(train);
+        using var loader = components.Loader(heldOut: false, parallel.World.Rank, parallel.World.WorldSize, microBatch, options.Run.Seed);
+        using var update = ParameterUpdates.Create(parallel.World, model, train);
         using var ema = train.EmaDecay > 0 ? new ExponentialMovingAverage(model, train.EmaDecay) : null;
         var schedule = new WarmupCosineSchedule(train.Lr, train.MinLr, Math.Min(train.WarmupSteps, settings.WarmupSteps + settings.Steps), settings.WarmupSteps + settings.Steps);
-        var step = new TrainingStep(components, loader, optimizer, train.AccumulationSteps(Ranks), ema);
+        var step = new TrainingStep(components, loader, update, parallel, accumulation, ema);
         var peakBefore = peak(components.Precision.ComputeDtype);
         model.train();
 
@@ -68,6 +71,7 @@ public static class TrainingBenchmark
         var flopsPerStep = positions.Sum(p => p.Value * flopsPerToken[p.Key]) / n;
         var achieved = flopsPerStep * n / wall;
         var peakFlops = computePeak.Gflops * 1e9;
+        parallel.Complete();
         return new BenchmarkRun(
             Precision: ConfigNaming.EnumValue(components.Precision.Precision),
             PrecisionReason: components.Precision.Reason,
@@ -76,7 +80,7 @@ public static class TrainingBenchmark
             WarmupSteps: settings.WarmupSteps,
             Steps: n,
             Threads: components.Session.Threads,
-            Ranks: Ranks,
+            Ranks: parallel.World.WorldSize,
             Allocator: MallocTuning.Description,
             Parameters: model.parameters().Sum(p => p.numel()),
             StepSeconds: wall / n,

@@ -27,9 +27,11 @@ public sealed class CheckpointStore(RunDirectory run, int keepLast, int keepEver
 
     /// <summary>
     /// Saves a checkpoint and then deletes all but the newest <c>keepLast</c>, sparing those whose step is a multiple
-    /// of <c>keepEvery</c> (milestones for later evaluation). Returns its directory.
+    /// of <c>keepEvery</c> (milestones for later evaluation). Returns its directory. A null <paramref name="optimizer"/>
+    /// (state sharded across ranks) writes no <c>optimizer.pt</c>; <paramref name="extraFiles"/> (each rank's optimizer
+    /// shard) are written and checksummed beside the others.
     /// </summary>
-    public string Save(UnifiedModel model, OptimizerHelper optimizer, CheckpointState state, string resolvedConfigYaml, ExponentialMovingAverage? ema = null)
+    public string Save(UnifiedModel model, OptimizerHelper? optimizer, CheckpointState state, string resolvedConfigYaml, ExponentialMovingAverage? ema = null, IReadOnlyDictionary<string, byte[]>? extraFiles = null)
     {
         var final = Path.Combine(run.CheckpointsDirectory, $"{Prefix}{state.Step:D8}");
         var temporary = Path.Combine(run.CheckpointsDirectory, $".tmp-{Prefix}{state.Step:D8}-{Environment.ProcessId}");
@@ -41,17 +43,26 @@ public sealed class CheckpointStore(RunDirectory run, int keepLast, int keepEver
             }
             Directory.CreateDirectory(temporary);
             WriteDurably(Path.Combine(temporary, ModelFile), stream => model.save_safetensors(stream, leaveOpen: true));
-            WriteDurably(Path.Combine(temporary, OptimizerFile), stream => optimizer.save_py(stream, leaveOpen: true));
+            List<string> files = [ModelFile, RngFile, ConfigFile];
+            if (optimizer is not null)
+            {
+                WriteDurably(Path.Combine(temporary, OptimizerFile), stream => optimizer.save_py(stream, leaveOpen: true));
+                files.Add(OptimizerFile);
+            }
             using (var rng = torch.get_rng_state())
             {
                 WriteDurably(Path.Combine(temporary, RngFile), stream => Safetensors.SaveStateDict(stream, new Dictionary<string, torch.Tensor> { ["cpu"] = rng }, leaveOpen: true));
             }
             WriteDurably(Path.Combine(temporary, ConfigFile), stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(resolvedConfigYaml)));
-            string[] files = [ModelFile, OptimizerFile, RngFile, ConfigFile];
             if (ema is not null)
             {
                 WriteDurably(Path.Combine(temporary, ExponentialMovingAverage.FileName), ema.Save);
-                files = [.. files, ExponentialMovingAverage.FileName];
+                files.Add(ExponentialMovingAverage.FileName);
+            }
+            foreach (var (name, bytes) in extraFiles ?? new Dictionary<string, byte[]>())
+            {
+                WriteDurably(Path.Combine(temporary, name), stream => stream.Write(bytes));
+                files.Add(name);
             }
             var checksums = files.ToDictionary(name => name, name => Sha256Of(Path.Combine(temporary, name)));
             // state.json last: its presence marks the checkpoint complete.
@@ -158,11 +169,12 @@ public sealed class CheckpointStore(RunDirectory run, int keepLast, int keepEver
         }
         if (optimizer is not null)
         {
-            if (!File.Exists(Path.Combine(directory, OptimizerFile)))
+            var optimizerPath = Path.Combine(directory, OptimizerFile);
+            if (!File.Exists(optimizerPath))
             {
-                throw new InvalidDataException($"{directory} holds weights only (no {OptimizerFile}; e.g. imported with `luma weights import`): it can be sampled and evaluated, not resumed.");
+                throw new InvalidDataException($"{directory} has no {OptimizerFile}: either it holds weights only (e.g. imported with `luma weights import`), which can be sampled and evaluated but not resumed, or its optimizer state is sharded across ranks (train.zero_stage 1), which resumes with the same number of ranks and zero_stage 1.");
             }
-            optimizer.load_py(Path.Combine(directory, OptimizerFile));
+            optimizer.load_py(optimizerPath);
             // Training resumes: continue the random stream where it was (dropout, sampling).
             var rngPath = Path.Combine(directory, RngFile);
             if (File.Exists(rngPath))

@@ -43,4 +43,14 @@ public static class RunLogging
             }
         }
     }
+
+    /// <summary>
+    /// The logger of a data-parallel rank other than 0: warnings and errors only, on the console, marked with the
+    /// rank (rank 0 writes the run's log; N copies of every line would say nothing more).
+    /// </summary>
+    public static Serilog.Core.Logger ForRank(int rank) =>
+        new LoggerConfiguration()
+            .MinimumLevel.Warning()
+            .WriteTo.Console(outputTemplate: $"[{{Timestamp:HH:mm:ss}} {{Level:u3}}] rank {rank}: {{Message:lj}}{{NewLine}}{{Exception}}", formatProvider: System.Globalization.CultureInfo.InvariantCulture)
+            .CreateLogger();
 }

@@ -12,6 +12,12 @@ public static class OptimizerFactory
     public static AdamW AdamW(UnifiedModel model, TrainOptions options)
     {
         var (decay, noDecay) = model.ParameterGroups();
+        return AdamW(decay, noDecay, options);
+    }
+
+    /// <summary>AdamW with weight decay on <paramref name="decay"/> only.</summary>
+    public static AdamW AdamW(IEnumerable<Parameter> decay, IEnumerable<Parameter> noDecay, TrainOptions options)
+    {
         AdamW.ParamGroup Group(IEnumerable<Parameter> parameters, double weightDecay) => new(parameters, new AdamW.Options
         {
             LearningRate = options.Lr,

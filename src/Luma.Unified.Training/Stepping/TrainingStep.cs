@@ -6,8 +6,7 @@ using Luma.Unified.Heads;
 using Luma.Unified.Model;
 using Luma.Unified.Model.Training;
 using Luma.Unified.Training.Checkpointing;
-using AdamW = TorchSharp.Modules.AdamW;
-using Parameter = TorchSharp.Modules.Parameter;
+using Luma.Unified.Training.Distributed;
 using static TorchSharp.torch;
 
 namespace Luma.Unified.Training.Stepping;
@@ -22,14 +21,14 @@ public sealed record ComputedStep(IReadOnlyList<IReadOnlyList<PackedRow>> Rows, 
 
 /// <summary>
 /// One optimizer step of the unified model, shared by <see cref="Trainer"/> and the benchmark so both measure the
-/// same work: fetch and build the micro-batches, forward and backward each (gradient accumulation), combine
-/// gradients across ranks (<see cref="Collective"/>), clip, and — once the caller accepts the step — apply
-/// AdamW and the EMA. Every phase is timed into <see cref="Times"/>.
+/// same work: fetch and build the micro-batches, forward and backward each (gradient accumulation), sum the
+/// gradients over the data-parallel ranks and clip them (<see cref="IParameterUpdate.SynchronizeAndClip"/>), and —
+/// once the caller accepts the step — apply AdamW and the EMA. Every phase is timed into <see cref="Times"/>; with
+/// several ranks the gradient exchange and clipping count as collectives.
 /// </summary>
-public sealed class TrainingStep(RunComponents components, DataLoader loader, AdamW optimizer, int accumulation, ExponentialMovingAverage? ema)
+public sealed class TrainingStep(RunComponents components, DataLoader loader, IParameterUpdate update, DataParallel parallel, int accumulation, ExponentialMovingAverage? ema)
 {
     private readonly UnifiedModel _model = components.Model;
-    private readonly List<Parameter> _parameters = [.. components.Model.parameters()];
     private readonly IReadOnlyDictionary<string, double> _lossWeights = LossWeights.Parse(components.Config, components.Modalities);
     private readonly Config.Options.LumaConfig _options = components.Config.Options;
 
@@ -39,8 +38,11 @@ public sealed class TrainingStep(RunComponents components, DataLoader loader, Ad
     /// </summary>
     internal Func<int, LossBreakdown, LossBreakdown>? LossFault { get; init; }
 
-    /// <summary>Combines gradients across data-parallel ranks; null on a single rank.</summary>
-    public IGradientCollective? Collective { get; init; }
+    /// <summary>
+    /// Test seam: given the components and the 0-based step, returns the step's micro-batches instead of the loader —
+    /// lets a one-process reference train on exactly the rows several data-parallel ranks would read together.
+    /// </summary>
+    internal Func<RunComponents, int, IReadOnlyList<IReadOnlyList<PackedRow>>>? StepRows { get; init; }
 
     /// <summary>Time spent so far, by phase.</summary>
     public StepTimes Times { get; private set; } = StepTimes.Zero;
@@ -49,19 +51,17 @@ public sealed class TrainingStep(RunComponents components, DataLoader loader, Ad
     public ComputedStep Compute(int step, double lr)
     {
         var clock = Stopwatch.StartNew();
-        foreach (var group in optimizer.ParamGroups)
-        {
-            group.LearningRate = lr;
-        }
-        optimizer.zero_grad();
+        update.SetLearningRate(lr);
+        update.ZeroGrad();
         // Each modality's loss is the mean over the step's predicted tokens (or noised latent elements) of all its
         // micro-batches; micro-batches hold different numbers of them (document ends, padding and clean media
         // predict nothing), so every micro-batch's sums are divided by the step's counts, not its own.
-        var rows = Enumerable.Range(0, accumulation).Select(_ => loader.Next().Rows).ToList();
+        // With several ranks the counts are the whole step's, over all ranks (see DataParallel).
+        var rows = StepRows?.Invoke(components, step) ?? Enumerable.Range(0, accumulation).Select(_ => loader.Next().Rows).ToList();
         var diffusion = _options.Diffusion;
-        var media = new MediaPolicy(diffusion.CleanProbability, diffusion.ConditionDropout, new Random(SeedMixer.Mix(_options.Run.Seed, step)));
+        var media = new MediaPolicy(diffusion.CleanProbability, diffusion.ConditionDropout, new Random(SeedMixer.Mix(parallel.SeedOf(_options.Run.Seed), step)));
         var micros = rows.Select(r => SequenceBatchBuilder.Build(r, components.Session.Device, media)).ToList();
-        var scale = new LossScale(LossScale.Sum(micros.Select(_model.LossCounts)), _lossWeights);
+        var scale = new LossScale(parallel.SumCounts(LossScale.Sum(micros.Select(_model.LossCounts))), _lossWeights);
         var times = StepTimes.Zero with { DataWait = Lap(clock) };
 
         double stepLoss = 0;
@@ -81,14 +81,9 @@ public sealed class TrainingStep(RunComponents components, DataLoader loader, Ad
             }
             times = times with { Backward = times.Backward + Lap(clock) };
         }
-        if (Collective is not null)
-        {
-            Collective.Reduce(_parameters);
-            times = times with { Collectives = Lap(clock) };
-        }
-        var clip = _options.Train.GradClip > 0 ? _options.Train.GradClip : double.PositiveInfinity;
-        var gradNorm = nn.utils.clip_grad_norm_(_parameters, clip);
-        Times += times with { Optimizer = Lap(clock) };
+        (stepLoss, stepParts) = parallel.SumLosses(stepLoss, stepParts);
+        var gradNorm = update.SynchronizeAndClip(_options.Train.GradClip);
+        Times += parallel.World.WorldSize > 1 ? times with { Collectives = Lap(clock) } : times with { Optimizer = Lap(clock) };
         return new ComputedStep(rows, stepLoss, stepParts, gradNorm, StepComposition.Of(rows, m => m != Segments.Text));
     }
 
@@ -96,7 +91,7 @@ public sealed class TrainingStep(RunComponents components, DataLoader loader, Ad
     public void Apply(int done)
     {
         var clock = Stopwatch.StartNew();
-        optimizer.step();
+        update.Step();
         ema?.Update(_model, done);
         Times += StepTimes.Zero with { Optimizer = clock.Elapsed.TotalSeconds };
     }

@@ -3,6 +3,7 @@ using Luma.Unified.Tests.Support;
 using Luma.Unified.Training;
 using Luma.Unified.Training.Observability;
 using Luma.Unified.Training.Optimization;
+using Luma.Unified.Training.Distributed;
 using Luma.Unified.Training.Stepping;
 using static TorchSharp.torch;
 
@@ -30,8 +31,9 @@ public sealed class MixedPrecisionTests : TorchTest
         var config = TinyConfigs.Load("train.precision=bf16-mixed");
         var components = RunComponents.Build(config);
         using var loader = components.Loader(heldOut: false, rank: 0, worldSize: 1, batchRows: 8, seed: 1);
-        using var optimizer = OptimizerFactory.AdamW(components.Model, config.Options.Train);
-        var step = new TrainingStep(components, loader, optimizer, accumulation: 1, ema: null);
+        using var parallel = DataParallel.Join(config.Options.Train, components.Session.Device, components.Modalities.Select(m => m.Name));
+        using var update = ParameterUpdates.Create(parallel.World, components.Model, config.Options.Train);
+        var step = new TrainingStep(components, loader, update, parallel, accumulation: 1, ema: null);
 
         for (var i = 0; i < 2; i++)
         {
@@ -45,7 +47,7 @@ public sealed class MixedPrecisionTests : TorchTest
             Assert.Equal(ScalarType.Float32, p.dtype);
             Assert.Equal(ScalarType.Float32, p.grad!.dtype);
         });
-        var state = optimizer.state_dict();
+        var state = ((TorchSharp.Modules.AdamW)update.Optimizer!).state_dict();
         var moments = state.State.OfType<TorchSharp.Modules.AdamW.State>().ToList();
         Assert.NotEmpty(moments);
         Assert.All(moments, s =>
