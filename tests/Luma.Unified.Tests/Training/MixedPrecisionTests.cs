@@ -2,7 +2,6 @@ using Luma.Unified.Config;
 using Luma.Unified.Tests.Support;
 using Luma.Unified.Training;
 using Luma.Unified.Training.Observability;
-using Luma.Unified.Training.Optimization;
 using Luma.Unified.Training.Distributed;
 using Luma.Unified.Training.Stepping;
 using static TorchSharp.torch;
