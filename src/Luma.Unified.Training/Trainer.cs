@@ -102,7 +102,7 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
             log.Information("Resumed from {Checkpoint} at step {Step}{Changes}", resumeFrom, step,
                 changes.Count > 0 ? $" with config changes: {string.Join("; ", changes)}" : "");
         }
-        var stepper = new TrainingStep(components, loader, update, parallel, accumulation, ema) { LossFault = LossFault, StepRows = StepRows };
+        using var stepper = new TrainingStep(components, loader, update, parallel, accumulation, ema) { LossFault = LossFault, StepRows = StepRows };
         var lastCheckpoint = "";
         string SaveCheckpoint(int atStep)
         {
@@ -195,6 +195,7 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
         log.Information(
             "Finished {Steps} steps in {Elapsed}: loss {First:0.0000} → {Final:0.0000}; waited {DataWait:0.0} s for data; {Skipped} undecodable documents skipped; {SkippedSteps} non-finite steps skipped; checkpoint {Checkpoint}",
             step, ProgressLine.Duration(clock.Elapsed), firstLoss, finalLoss, loader.WaitTime.TotalSeconds, loader.SkippedDocuments, guard.SkippedSteps, lastCheckpoint);
+        log.Information("Garbage collections kept out of the steps: {Renewals} no-GC regions, {Breaches} of them ended inside a step", stepper.Fence.Renewals, stepper.Fence.Breaches);
         if (leader)
         {
             WriteLossPlot();

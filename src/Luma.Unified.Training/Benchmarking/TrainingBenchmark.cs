@@ -38,7 +38,7 @@ public static class TrainingBenchmark
         using var update = ParameterUpdates.Create(parallel.World, model, train);
         using var ema = train.EmaDecay > 0 ? new ExponentialMovingAverage(model, train.EmaDecay) : null;
         var schedule = new WarmupCosineSchedule(train.Lr, train.MinLr, Math.Min(train.WarmupSteps, settings.WarmupSteps + settings.Steps), settings.WarmupSteps + settings.Steps);
-        var step = new TrainingStep(components, loader, update, parallel, accumulation, ema);
+        using var step = new TrainingStep(components, loader, update, parallel, accumulation, ema);
         var peakBefore = peak(components.Precision.ComputeDtype);
         model.train();
 

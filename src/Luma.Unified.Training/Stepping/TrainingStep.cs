@@ -24,10 +24,12 @@ public sealed record ComputedStep(IReadOnlyList<IReadOnlyList<PackedRow>> Rows, 
 /// same work: fetch and build the micro-batches, forward and backward each (gradient accumulation), sum the
 /// gradients over the data-parallel ranks and clip them (<see cref="IParameterUpdate.SynchronizeAndClip"/>), and —
 /// once the caller accepts the step — apply AdamW and the EMA. Every phase is timed into <see cref="Times"/>; with
-/// several ranks the gradient exchange and clipping count as collectives.
+/// several ranks the gradient exchange and clipping count as collectives. Garbage collections are kept out of the
+/// steps (<see cref="CollectionFence"/>).
 /// </summary>
-public sealed class TrainingStep(RunComponents components, DataLoader loader, IParameterUpdate update, DataParallel parallel, int accumulation, ExponentialMovingAverage? ema)
+public sealed class TrainingStep(RunComponents components, DataLoader loader, IParameterUpdate update, DataParallel parallel, int accumulation, ExponentialMovingAverage? ema) : IDisposable
 {
+    private readonly CollectionFence _fence = new();
     private readonly UnifiedModel _model = components.Model;
     private readonly IReadOnlyDictionary<string, double> _lossWeights = LossWeights.Parse(components.Config, components.Modalities);
     private readonly Config.Options.LumaConfig _options = components.Config.Options;
@@ -44,12 +46,16 @@ public sealed class TrainingStep(RunComponents components, DataLoader loader, IP
     /// </summary>
     internal Func<RunComponents, int, IReadOnlyList<IReadOnlyList<PackedRow>>>? StepRows { get; init; }
 
+    /// <summary>How the steps were kept free of garbage collections.</summary>
+    public CollectionFence Fence => _fence;
+
     /// <summary>Time spent so far, by phase.</summary>
     public StepTimes Times { get; private set; } = StepTimes.Zero;
 
     /// <summary>Runs forward and backward over the micro-batches of step <paramref name="step"/> (0-based) at <paramref name="lr"/>, then clips.</summary>
     public ComputedStep Compute(int step, double lr)
     {
+        _fence.AtStepBoundary();
         var clock = Stopwatch.StartNew();
         update.SetLearningRate(lr);
         update.ZeroGrad();
@@ -95,6 +101,8 @@ public sealed class TrainingStep(RunComponents components, DataLoader loader, IP
         ema?.Update(_model, done);
         Times += StepTimes.Zero with { Optimizer = clock.Elapsed.TotalSeconds };
     }
+
+    public void Dispose() => _fence.Dispose();
 
     private static double Lap(Stopwatch clock)
     {

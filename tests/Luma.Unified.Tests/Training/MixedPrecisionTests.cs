@@ -32,7 +32,7 @@ public sealed class MixedPrecisionTests : TorchTest
         using var loader = components.Loader(heldOut: false, rank: 0, worldSize: 1, batchRows: 8, seed: 1);
         using var parallel = DataParallel.Join(config.Options.Train, components.Session.Device, components.Modalities.Select(m => m.Name));
         using var update = ParameterUpdates.Create(parallel.World, components.Model, config.Options.Train);
-        var step = new TrainingStep(components, loader, update, parallel, accumulation: 1, ema: null);
+        using var step = new TrainingStep(components, loader, update, parallel, accumulation: 1, ema: null);
 
         for (var i = 0; i < 2; i++)
         {
