@@ -30,6 +30,10 @@ public static class WeightsCommand
         {
             var path = parse.GetValue(source)!;
             var file = parse.GetValue(outFile)!;
+            if (!Directory.Exists(path))
+            {
+                throw new UsageException($"{path}: no such directory; pass a run directory, a checkpoints/step_N directory or a codec directory.");
+            }
             var clock = Stopwatch.StartNew();
             string what;
             if (CodecStore.IsCodec(path))
