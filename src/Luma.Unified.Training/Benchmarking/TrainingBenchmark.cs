@@ -30,7 +30,8 @@ public static class TrainingBenchmark
         var options = config.Options;
         var train = options.Train;
         var components = RunComponents.Build(config);
-        var model = components.Model;
+        // Disposed at the end, so a second run in the process measures its own memory, not this model's too.
+        using var model = components.Model;
         using var loader = components.Loader(heldOut: false, rank: 0, Ranks, train.MicroBatch, options.Run.Seed);
         using var optimizer = OptimizerFactory.AdamW(model, train);
         using var ema = train.EmaDecay > 0 ? new ExponentialMovingAverage(model, train.EmaDecay) : null;
