@@ -50,10 +50,10 @@ public static class BenchCommand
 
             // Every measurement of a dtype's peak joins the best figures so far.
             var peaks = new Dictionary<ScalarType, MatmulPeak>();
-            MatmulPeak PeakOf(ScalarType dtype)
+            MatmulPeak PeakOf(ScalarType dtype, Device device)
             {
                 error.WriteLine($"bench: measuring the {TrainingBenchmark.DtypeName(dtype)} matmul peak ({string.Join(", ", settings.PeakSizes.Select(s => $"{s}²"))}, best of {settings.PeakRepeats})");
-                var measured = MatmulThroughput.Peak(dtype, settings.PeakSizes, settings.PeakRepeats);
+                var measured = MatmulThroughput.Peak(dtype, settings.PeakSizes, settings.PeakRepeats, device);
                 return peaks[dtype] = peaks.TryGetValue(dtype, out var earlier) ? earlier.Best(measured) : measured;
             }
             var runs = new List<BenchmarkRun>();

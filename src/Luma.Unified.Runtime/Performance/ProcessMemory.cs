@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Luma.Unified.Runtime.Native;
 
 namespace Luma.Unified.Runtime.Performance;
 
@@ -18,11 +19,16 @@ public static class ProcessMemory
     }
 
     /// <summary>
-    /// Starts a new peak at the current resident size (Linux: writes 5 to /proc/self/clear_refs), so runs in one
-    /// process each get their own peak; returns false where the kernel does not allow it.
+    /// Starts a new peak at the current live size, so runs in one process each get their own peak: collects
+    /// garbage (tensors held only by finalizable handles), hands the allocator's free memory back to the kernel
+    /// (the start-up settings keep it, see <see cref="MallocTuning"/>), then restarts the kernel's high-water mark
+    /// (Linux: writes 5 to /proc/self/clear_refs). Returns false where the kernel does not allow the last step.
     /// </summary>
     public static bool ResetPeak()
     {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        MallocTuning.ReleaseFreeMemory();
         try
         {
             File.WriteAllText("/proc/self/clear_refs", "5");

@@ -20,16 +20,17 @@ public sealed record BenchmarkSettings(int WarmupSteps, int Steps, IReadOnlyList
 public static class TrainingBenchmark
 {
     /// <summary>
-    /// Benchmarks <paramref name="config"/>; <paramref name="peak"/> measures the matmul peak for a compute dtype,
+    /// Benchmarks <paramref name="config"/>; <paramref name="peak"/> measures the matmul peak of a compute dtype on the run's device,
     /// before the steps and again after them (the better figure counts, so a moment of load on a shared machine
     /// does not lower the peak and inflate MFU).
     /// </summary>
-    public static BenchmarkRun Run(LoadedConfig config, BenchmarkSettings settings, Func<TorchSharp.torch.ScalarType, MatmulPeak> peak)
+    public static BenchmarkRun Run(LoadedConfig config, BenchmarkSettings settings, Func<TorchSharp.torch.ScalarType, TorchSharp.torch.Device, MatmulPeak> peak)
     {
         var options = config.Options;
         var train = options.Train;
         var components = RunComponents.Build(config);
-        var model = components.Model;
+        // Disposed at the end, so a second run in the process measures its own memory, not this model's too.
+        using var model = components.Model;
         // Under a launcher the step is the data-parallel one, collectives included.
         using var parallel = DataParallel.Join(train, components.Session.Device, components.Modalities.Select(m => m.Name));
         parallel.SeedRandomStream(options.Run.Seed);
@@ -39,7 +40,7 @@ public static class TrainingBenchmark
         using var ema = train.EmaDecay > 0 ? new ExponentialMovingAverage(model, train.EmaDecay) : null;
         var schedule = new WarmupCosineSchedule(train.Lr, train.MinLr, Math.Min(train.WarmupSteps, settings.WarmupSteps + settings.Steps), settings.WarmupSteps + settings.Steps);
         using var step = new TrainingStep(components, loader, update, parallel, accumulation, ema);
-        var peakBefore = peak(components.Precision.ComputeDtype);
+        var peakBefore = peak(components.Precision.ComputeDtype, components.Session.Device);
         model.train();
 
         ProcessMemory.ResetPeak();
@@ -64,7 +65,7 @@ public static class TrainingBenchmark
         var (rssEnd, rssPeak) = (ProcessMemory.Resident(), ProcessMemory.PeakResident());
         var times = step.Times - timesBefore;
         var stall = (loader.WaitTime - stallBefore).TotalSeconds;
-        var computePeak = peakBefore.Best(peak(components.Precision.ComputeDtype));
+        var computePeak = peakBefore.Best(peak(components.Precision.ComputeDtype, components.Session.Device));
 
         var n = settings.Steps;
         var flopsPerToken = ModelFlops.PerPosition(model, positions.Keys, options.Data.SeqLen);

@@ -1,9 +1,15 @@
 using System.Text.Json;
 using Luma.Unified.Cli;
 using Luma.Unified.Tests.Support;
+using Luma.Unified.Tests.Training;
 
 namespace Luma.Unified.Tests.Cli;
 
+/// <summary>
+/// The bench measures the whole process — its resident memory, its threads, its allocator — so it runs where no
+/// other test shares the process.
+/// </summary>
+[Collection(ExclusiveRandomStream.Name)]
 public sealed class BenchCommandTests : TorchTest
 {
     private static string[] Bench(string json, params string[] more) =>
