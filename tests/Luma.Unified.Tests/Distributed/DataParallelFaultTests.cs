@@ -88,6 +88,33 @@ public sealed class DataParallelFaultTests
         Assert.Empty(Workers(run));
     }
 
+    [Fact]
+    public async Task SigtermToLaunchStopsBothRanksAtTheSameStepAndSaves()
+    {
+        using var temp = new TempDirectory();
+        var run = temp.Combine("run");
+        using var launch = LumaProcess.Start(temp.Path, ["launch", "--nproc-per-node", "2", "--", .. LaunchedTraining.TrainArguments(run, [.. PerRank, "train.steps=100000", "train.log_every=1", "checkpoint.every=0"])]);
+        var output = launch.StandardOutput.ReadToEndAsync();
+        var error = launch.StandardError.ReadToEndAsync();
+        var clock = Stopwatch.StartNew();
+        var metrics = Path.Combine(run, "metrics.jsonl");
+        while (!(File.Exists(metrics) && File.ReadAllLines(metrics).Length >= 3) && !launch.HasExited && clock.Elapsed < TimeSpan.FromMinutes(1))
+        {
+            await Task.Delay(50);
+        }
+
+        Signal(launch.Id, "TERM");
+        var exited = launch.WaitForExit(TimeSpan.FromSeconds(60));
+
+        Assert.True(exited, "luma launch did not stop within 60 s of SIGTERM");
+        Assert.True(launch.ExitCode == ExitCodes.Success, await output + await error);
+        var stops = System.Text.RegularExpressions.Regex.Matches(await output, @"Stop requested: finishing at step (\d+)").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(2, stops.Count);
+        Assert.Equal(stops[0], stops[1]);
+        var checkpoint = LaunchedTraining.Checkpoint(run, int.Parse(stops[0], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(2, RankLoaders(checkpoint).Count);
+    }
+
     /// <summary>Process ids of the `luma train` workers of <paramref name="run"/>, by rank.</summary>
     private static List<int> Workers(string run)
     {
