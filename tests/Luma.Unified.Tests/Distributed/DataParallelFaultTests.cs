@@ -39,20 +39,12 @@ public sealed class DataParallelFaultTests
     {
         using var temp = new TempDirectory();
         var run = temp.Combine("run");
-        using var launch = LumaProcess.Start(temp.Path, ["launch", "--nproc-per-node", "2", "--", .. LaunchedTraining.TrainArguments(run, [.. PerRank, "train.steps=100000", "train.log_every=1", "checkpoint.every=0", "train.collective_timeout_s=30"])]);
-        var output = launch.StandardOutput.ReadToEndAsync();
-        var error = launch.StandardError.ReadToEndAsync();
-        var clock = Stopwatch.StartNew();
-        var metrics = Path.Combine(run, "metrics.jsonl");
-        while (!(File.Exists(metrics) && File.ReadAllLines(metrics).Length >= 3) && !launch.HasExited && clock.Elapsed < TimeSpan.FromMinutes(1))
-        {
-            await Task.Delay(50);
-        }
+        var (launch, output, error) = await StartLongRunAsync(temp.Path, run, "train.collective_timeout_s=30");
+        using var process = launch;
         var workers = Workers(run);
         Assert.Equal(2, workers.Count);
 
         Process.GetProcessById(workers[1]).Kill();
-        clock.Restart();
         var exited = launch.WaitForExit(TimeSpan.FromSeconds(30));
 
         Assert.True(exited, "luma launch did not return within 30 s of a worker's death");
@@ -67,15 +59,8 @@ public sealed class DataParallelFaultTests
     {
         using var temp = new TempDirectory();
         var run = temp.Combine("run");
-        using var launch = LumaProcess.Start(temp.Path, ["launch", "--nproc-per-node", "2", "--", .. LaunchedTraining.TrainArguments(run, [.. PerRank, "train.steps=100000", "train.log_every=1", "checkpoint.every=0", "train.collective_timeout_s=3"])]);
-        var output = launch.StandardOutput.ReadToEndAsync();
-        var error = launch.StandardError.ReadToEndAsync();
-        var clock = Stopwatch.StartNew();
-        var metrics = Path.Combine(run, "metrics.jsonl");
-        while (!(File.Exists(metrics) && File.ReadAllLines(metrics).Length >= 3) && !launch.HasExited && clock.Elapsed < TimeSpan.FromMinutes(1))
-        {
-            await Task.Delay(50);
-        }
+        var (launch, output, error) = await StartLongRunAsync(temp.Path, run, "train.collective_timeout_s=3");
+        using var process = launch;
         var workers = Workers(run);
         Assert.Equal(2, workers.Count);
 
@@ -93,15 +78,8 @@ public sealed class DataParallelFaultTests
     {
         using var temp = new TempDirectory();
         var run = temp.Combine("run");
-        using var launch = LumaProcess.Start(temp.Path, ["launch", "--nproc-per-node", "2", "--", .. LaunchedTraining.TrainArguments(run, [.. PerRank, "train.steps=100000", "train.log_every=1", "checkpoint.every=0"])]);
-        var output = launch.StandardOutput.ReadToEndAsync();
-        var error = launch.StandardError.ReadToEndAsync();
-        var clock = Stopwatch.StartNew();
-        var metrics = Path.Combine(run, "metrics.jsonl");
-        while (!(File.Exists(metrics) && File.ReadAllLines(metrics).Length >= 3) && !launch.HasExited && clock.Elapsed < TimeSpan.FromMinutes(1))
-        {
-            await Task.Delay(50);
-        }
+        var (launch, output, error) = await StartLongRunAsync(temp.Path, run);
+        using var process = launch;
 
         Signal(launch.Id, "TERM");
         var exited = launch.WaitForExit(TimeSpan.FromSeconds(60));
@@ -113,6 +91,21 @@ public sealed class DataParallelFaultTests
         Assert.Equal(stops[0], stops[1]);
         var checkpoint = LaunchedTraining.Checkpoint(run, int.Parse(stops[0], System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(2, RankLoaders(checkpoint).Count);
+    }
+
+    /// <summary>Starts a 2-rank run of many steps under luma launch and returns once it has logged 3 steps.</summary>
+    private static async Task<(Process Launch, Task<string> Output, Task<string> Error)> StartLongRunAsync(string workingDirectory, string run, params string[] more)
+    {
+        var launch = LumaProcess.Start(workingDirectory, ["launch", "--nproc-per-node", "2", "--", .. LaunchedTraining.TrainArguments(run, [.. PerRank, "train.steps=100000", "train.log_every=1", "checkpoint.every=0", .. more])]);
+        var output = launch.StandardOutput.ReadToEndAsync();
+        var error = launch.StandardError.ReadToEndAsync();
+        var clock = Stopwatch.StartNew();
+        var metrics = Path.Combine(run, "metrics.jsonl");
+        while (!(File.Exists(metrics) && File.ReadAllLines(metrics).Length >= 3) && !launch.HasExited && clock.Elapsed < TimeSpan.FromMinutes(1))
+        {
+            await Task.Delay(50);
+        }
+        return (launch, output, error);
     }
 
     /// <summary>Process ids of the `luma train` workers of <paramref name="run"/>, by rank.</summary>
