@@ -9,8 +9,9 @@ namespace Luma.Unified.Distributed.Launch;
 /// What <c>luma launch</c> runs for one node: Open MPI's <c>mpirun</c> starting <c>nprocPerNode</c> copies of a luma
 /// verb, each given the torchrun variables (<c>RANK</c>, <c>WORLD_SIZE</c>, <c>LOCAL_RANK</c>, <c>LOCAL_WORLD_SIZE</c>
 /// mapped from Open MPI's own, plus <c>MASTER_ADDR</c>/<c>MASTER_PORT</c>). mpirun forms the MPI world the workers
-/// join, forwards SIGINT/SIGTERM to them, and ends the job as soon as one worker exits abnormally — so a dead rank
-/// makes the launch return non-zero and takes the other workers down with it.
+/// join and ends the job as soon as one worker exits abnormally — so a dead rank makes the launch return non-zero
+/// and takes the other workers down with it. SIGINT/SIGTERM to the launch go to the workers themselves (mpirun would
+/// kill them at once), so they finish their step, save and exit 0 together.
 /// </summary>
 public static partial class MpirunLauncher
 {
@@ -61,7 +62,10 @@ public static partial class MpirunLauncher
             void Forward(PosixSignalContext context)
             {
                 context.Cancel = true;
-                _ = kill(process.Id, SigTerm);
+                foreach (var worker in ChildrenOf(process.Id))
+                {
+                    _ = kill(worker, SigTerm);
+                }
             }
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Forward);
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Forward);
@@ -80,6 +84,33 @@ public static partial class MpirunLauncher
         var host = Environment.ProcessPath ?? "dotnet";
         var entry = Assembly.GetEntryAssembly()?.Location ?? "";
         return Path.GetFileNameWithoutExtension(host) == "dotnet" ? [host, entry] : [host];
+    }
+
+    /// <summary>The processes whose parent is <paramref name="parent"/> (mpirun starts a node's workers itself).</summary>
+    private static IEnumerable<int> ChildrenOf(int parent)
+    {
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(directory, "stat"));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+            // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so fields are read after the last ')'.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            if (fields.Length > 1 && fields[1] == parent.ToString(CultureInfo.InvariantCulture))
+            {
+                yield return pid;
+            }
+        }
     }
 
     [LibraryImport("libc.so.6", SetLastError = true)]

@@ -7,8 +7,9 @@ namespace Luma.Unified.Runtime.Placement;
 /// are checked in order: torchrun-style variables (<c>RANK</c>, <c>WORLD_SIZE</c>, <c>LOCAL_RANK</c>,
 /// <c>LOCAL_WORLD_SIZE</c>; what <c>luma launch</c> sets), Open MPI's <c>mpirun</c>
 /// (<c>OMPI_COMM_WORLD_RANK</c>/<c>_SIZE</c>/<c>_LOCAL_RANK</c>/<c>_LOCAL_SIZE</c>) and Slurm's <c>srun</c>
-/// (<c>SLURM_PROCID</c>, <c>SLURM_NTASKS</c>, <c>SLURM_LOCALID</c>, <c>SLURM_NTASKS_PER_NODE</c>); none of them
-/// means a single process.
+/// (<c>SLURM_PROCID</c>, <c>SLURM_STEP_NUM_TASKS</c>, <c>SLURM_LOCALID</c>, <c>SLURM_STEP_TASKS_PER_NODE</c>: the
+/// step's counts, which srun sets, not the allocation's <c>SLURM_NTASKS</c>, which a batch script also sees when
+/// it runs one plain process); none of them means a single process.
 /// </summary>
 /// <param name="Rank">This process's rank in the job.</param>
 /// <param name="WorldSize">Processes in the job.</param>
@@ -33,7 +34,7 @@ public sealed record RankPlacement(int Rank, int WorldSize, int LocalRank, int L
         [
             ("torchrun-style environment", "RANK", "WORLD_SIZE", "LOCAL_RANK", "LOCAL_WORLD_SIZE"),
             ("Open MPI (mpirun)", "OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE", "OMPI_COMM_WORLD_LOCAL_RANK", "OMPI_COMM_WORLD_LOCAL_SIZE"),
-            ("Slurm (srun)", "SLURM_PROCID", "SLURM_NTASKS", "SLURM_LOCALID", "SLURM_NTASKS_PER_NODE"),
+            ("Slurm (srun)", "SLURM_PROCID", "SLURM_STEP_NUM_TASKS", "SLURM_LOCALID", "SLURM_STEP_TASKS_PER_NODE"),
         ];
         foreach (var launcher in launchers)
         {
@@ -52,7 +53,7 @@ public sealed record RankPlacement(int Rank, int WorldSize, int LocalRank, int L
 
     private static int Read(Func<string, string?> variable, string name, int min, int? max)
     {
-        // SLURM_NTASKS_PER_NODE reads like "8" or "8(x2)": the count comes first.
+        // SLURM_STEP_TASKS_PER_NODE reads like "8" or "8(x2)": the count comes first.
         var text = variable(name)!.Split('(')[0].Trim();
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || (max is { } m && value > m))
         {

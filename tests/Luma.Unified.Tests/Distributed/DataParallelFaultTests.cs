@@ -39,20 +39,12 @@ public sealed class DataParallelFaultTests
     {
         using var temp = new TempDirectory();
         var run = temp.Combine("run");
-        using var launch = LumaProcess.Start(temp.Path, ["launch", "--nproc-per-node", "2", "--", .. LaunchedTraining.TrainArguments(run, [.. PerRank, "train.steps=100000", "train.log_every=1", "checkpoint.every=0", "train.collective_timeout_s=30"])]);
-        var output = launch.StandardOutput.ReadToEndAsync();
-        var error = launch.StandardError.ReadToEndAsync();
-        var clock = Stopwatch.StartNew();
-        var metrics = Path.Combine(run, "metrics.jsonl");
-        while (!(File.Exists(metrics) && File.ReadAllLines(metrics).Length >= 3) && !launch.HasExited && clock.Elapsed < TimeSpan.FromMinutes(1))
-        {
-            await Task.Delay(50);
-        }
+        var (launch, output, error) = await StartLongRunAsync(temp.Path, run, "train.collective_timeout_s=30");
+        using var process = launch;
         var workers = Workers(run);
         Assert.Equal(2, workers.Count);
 
         Process.GetProcessById(workers[1]).Kill();
-        clock.Restart();
         var exited = launch.WaitForExit(TimeSpan.FromSeconds(30));
 
         Assert.True(exited, "luma launch did not return within 30 s of a worker's death");
@@ -67,15 +59,8 @@ public sealed class DataParallelFaultTests
     {
         using var temp = new TempDirectory();
         var run = temp.Combine("run");
-        using var launch = LumaProcess.Start(temp.Path, ["launch", "--nproc-per-node", "2", "--", .. LaunchedTraining.TrainArguments(run, [.. PerRank, "train.steps=100000", "train.log_every=1", "checkpoint.every=0", "train.collective_timeout_s=3"])]);
-        var output = launch.StandardOutput.ReadToEndAsync();
-        var error = launch.StandardError.ReadToEndAsync();
-        var clock = Stopwatch.StartNew();
-        var metrics = Path.Combine(run, "metrics.jsonl");
-        while (!(File.Exists(metrics) && File.ReadAllLines(metrics).Length >= 3) && !launch.HasExited && clock.Elapsed < TimeSpan.FromMinutes(1))
-        {
-            await Task.Delay(50);
-        }
+        var (launch, output, error) = await StartLongRunAsync(temp.Path, run, "train.collective_timeout_s=3");
+        using var process = launch;
         var workers = Workers(run);
         Assert.Equal(2, workers.Count);
 
@@ -86,6 +71,45 @@ public sealed class DataParallelFaultTests
         Assert.NotEqual(ExitCodes.Success, launch.ExitCode);
         Assert.Matches(@"rank 0 of 2: all-reduce #\d+ .*did not complete within 3 s", await error);
         Assert.Empty(Workers(run));
+    }
+
+    [Fact]
+    public async Task SigtermToLaunchStopsBothRanksAtTheSameStepAndSaves()
+    {
+        using var temp = new TempDirectory();
+        var run = temp.Combine("run");
+        var (launch, output, error) = await StartLongRunAsync(temp.Path, run);
+        using var process = launch;
+
+        Signal(launch.Id, "TERM");
+        var exited = launch.WaitForExit(TimeSpan.FromSeconds(60));
+
+        Assert.True(exited, "luma launch did not stop within 60 s of SIGTERM");
+        Assert.True(launch.ExitCode == ExitCodes.Success, await output + await error);
+        var stops = System.Text.RegularExpressions.Regex.Matches(await output, @"Stop requested: finishing at step (\d+)").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(2, stops.Count);
+        Assert.Equal(stops[0], stops[1]);
+        var checkpoint = LaunchedTraining.Checkpoint(run, int.Parse(stops[0], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(2, RankLoaders(checkpoint).Count);
+    }
+
+    /// <summary>
+    /// Starts a 2-rank run of many steps under luma launch and returns once rank 0 has logged a step (both ranks are
+    /// then in the training loop). Polls the file's length, not its lines: allocating in this process while other
+    /// tests train makes garbage collections, and with them TorchSharp's temporary-scalar race, more frequent.
+    /// </summary>
+    private static async Task<(Process Launch, Task<string> Output, Task<string> Error)> StartLongRunAsync(string workingDirectory, string run, params string[] more)
+    {
+        var launch = LumaProcess.Start(workingDirectory, ["launch", "--nproc-per-node", "2", "--", .. LaunchedTraining.TrainArguments(run, [.. PerRank, "train.steps=100000", "train.log_every=1000", "checkpoint.every=0", .. more])]);
+        var output = launch.StandardOutput.ReadToEndAsync();
+        var error = launch.StandardError.ReadToEndAsync();
+        var clock = Stopwatch.StartNew();
+        var metrics = Path.Combine(run, "metrics.jsonl");
+        while (!(File.Exists(metrics) && new FileInfo(metrics).Length > 0) && !launch.HasExited && clock.Elapsed < TimeSpan.FromMinutes(1))
+        {
+            await Task.Delay(200);
+        }
+        return (launch, output, error);
     }
 
     /// <summary>Process ids of the `luma train` workers of <paramref name="run"/>, by rank.</summary>

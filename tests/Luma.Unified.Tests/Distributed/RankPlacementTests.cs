@@ -27,7 +27,11 @@ public sealed class RankPlacementTests
     [Fact]
     public void SlurmVariablesAreReadIncludingRepeatedTaskCounts() =>
         Assert.Equal(new RankPlacement(9, 16, 1, 8, "Slurm (srun)"),
-            Detect(("SLURM_PROCID", "9"), ("SLURM_NTASKS", "16"), ("SLURM_LOCALID", "1"), ("SLURM_NTASKS_PER_NODE", "8(x2)")));
+            Detect(("SLURM_PROCID", "9"), ("SLURM_STEP_NUM_TASKS", "16"), ("SLURM_LOCALID", "1"), ("SLURM_STEP_TASKS_PER_NODE", "8(x2)")));
+
+    [Fact]
+    public void ABatchScriptOutsideSrunIsOneProcess() =>
+        Assert.Equal(RankPlacement.Single, Detect(("SLURM_PROCID", "0"), ("SLURM_NTASKS", "32"), ("SLURM_NTASKS_PER_NODE", "8")));
 
     [Fact]
     public void ARankOutsideTheWorldIsRefusedByName()
