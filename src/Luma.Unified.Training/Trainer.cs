@@ -4,6 +4,7 @@ using System.Text;
 using Luma.Unified.Config;
 using Luma.Unified.Data.Loading;
 using Luma.Unified.Heads;
+using Luma.Unified.Runtime.Performance;
 using Luma.Unified.Training.Checkpointing;
 using Luma.Unified.Training.Distributed;
 using Luma.Unified.Training.Guards;
@@ -84,6 +85,8 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
         var samples = leader ? new EvaluationSamples(components, run, log, tensorboard!) : null;
         model.train();
         var clock = Stopwatch.StartNew();
+        var utilisation = new UtilisationMeter(model, options.Data.SeqLen, MatmulThroughput.Peak(components.Precision.ComputeDtype, [1024, 2048], repeats: 2, device));
+        log.Information("Matmul peak of this device for MFU: {Gflops:0} GFLOP/s ({Dtype})", utilisation.Peak.Gflops, components.Precision.ComputeDtype);
         var windowClock = Stopwatch.StartNew();
         double firstLoss = double.NaN, finalLoss = double.NaN;
         double? validationLoss = null;
@@ -115,7 +118,8 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
         for (; step < train.Steps && !parallel.AnyStop(stop.IsCancellationRequested); step++)
         {
             var lr = schedule.At(step);
-            var (rows, stepLoss, stepParts, gradNorm, _) = stepper.Compute(step, lr);
+            var (rows, stepLoss, stepParts, gradNorm, composition) = stepper.Compute(step, lr);
+            utilisation.Add(composition);
             var done = step + 1;
             if (guard.Allows(done, stepLoss, stepParts, gradNorm, out var problem))
             {
@@ -148,6 +152,9 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
                     ["lr"] = lr,
                     ["grad_norm"] = gradNorm,
                     ["tokens_per_s"] = tokensPerSecond,
+                    ["mfu"] = utilisation.TakeMfu(windowClock.Elapsed.TotalSeconds),
+                    ["rss_bytes"] = ProcessMemory.Resident(),
+                    ["peak_rss_bytes"] = ProcessMemory.PeakResident(),
                     ["tokens_seen"] = tokensPerStep * done,
                     ["elapsed_s"] = clock.Elapsed.TotalSeconds,
                     ["data_wait_s"] = loader.WaitTime.TotalSeconds,

@@ -41,7 +41,7 @@ public sealed class TensorBoardWriterTests : TorchTest
         Assert.Equal(metrics.Select(m => (float)m.GetProperty("loss").GetDouble()), losses.Select(s => s.Value));
         Assert.Equal([1L, 5L, 10L], scalars.Where(s => s.Tag == "loss/text").Select(s => s.Step));
         Assert.Equal([10L], scalars.Where(s => s.Tag == "loss/val").Select(s => s.Step));
-        foreach (var tag in new[] { "train/lr", "train/grad_norm", "train/tokens_per_s", "train/skipped_steps" })
+        foreach (var tag in new[] { "train/lr", "train/grad_norm", "train/tokens_per_s", "train/mfu", "train/rss_bytes", "train/skipped_steps" })
         {
             Assert.Equal(3, scalars.Count(s => s.Tag == tag));
         }

@@ -32,6 +32,10 @@ public sealed class TrainerTests : TorchTest
             Assert.True(m.GetProperty("loss").GetDouble() > 0);
             Assert.True(m.GetProperty("lr").GetDouble() > 0);
             Assert.True(m.GetProperty("tokens_per_s").GetDouble() > 0);
+            // Model FLOPs over a measured peak: a share, and a tiny model is far from the peak.
+            Assert.InRange(m.GetProperty("mfu").GetDouble(), 1e-6, 1.0);
+            Assert.True(m.GetProperty("rss_bytes").GetInt64() > 10 << 20);
+            Assert.True(m.GetProperty("peak_rss_bytes").GetInt64() >= m.GetProperty("rss_bytes").GetInt64());
             Assert.True(m.GetProperty("data_wait_s").GetDouble() >= 0);
             Assert.Equal(0, m.GetProperty("skipped_documents").GetInt64());
         });
