@@ -13,6 +13,7 @@ public static class TorchRuntime
 {
     private static readonly Lock s_gate = new();
     private static int s_threadsSet;
+    private static readonly Lazy<bool> s_nnpackOff = new(NnpackSwitch.DisableWhereUnsupported);
 
     /// <summary>Loads libtorch (see <see cref="TorchNativeLoader"/>). Safe to call many times.</summary>
     public static void EnsureLoaded()
@@ -20,6 +21,7 @@ public static class TorchRuntime
         TorchNativeLoader.EnsureLoaded();
         // First touch of TorchSharp runs its own loader, which now finds the shim already resident.
         torch.InitializeDeviceType(DeviceType.CPU);
+        _ = s_nnpackOff.Value;
     }
 
     /// <summary>
