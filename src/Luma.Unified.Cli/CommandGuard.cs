@@ -27,7 +27,7 @@ public static class CommandGuard
             error.WriteLine($"error: {e.Message}");
             return ExitCodes.UsageError;
         }
-        catch (Exception e) when (e is TrainingHaltedException or NativeRuntimeException or IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException or KeyNotFoundException)
+        catch (Exception e) when (e is TrainingHaltedException or NativeRuntimeException or TimeoutException or IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException or KeyNotFoundException)
         {
             error.WriteLine($"error: {e.Message}");
             WriteTraceIfDebugging(error, e);

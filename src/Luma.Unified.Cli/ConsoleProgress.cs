@@ -10,13 +10,19 @@ namespace Luma.Unified.Cli;
 public static class ConsoleProgress
 {
     /// <summary>True when a live bar makes sense: a terminal on stderr and not under CI.</summary>
-    public static bool IsInteractive => WantsLiveBar(!Console.IsErrorRedirected, Environment.GetEnvironmentVariable("CI"));
+    public static bool IsInteractive => WantsLiveBar(!Console.IsErrorRedirected);
+
+    /// <summary><see cref="WantsLiveBar(bool, string?, string?)"/> with this process's <c>CI</c> and <c>LUMA_PROGRESS</c>.</summary>
+    public static bool WantsLiveBar(bool isTerminal) =>
+        WantsLiveBar(isTerminal, Environment.GetEnvironmentVariable("CI"), Environment.GetEnvironmentVariable("LUMA_PROGRESS"));
 
     /// <summary>
     /// Whether output to a stream deserves a live bar: only a terminal does, and not under CI (<c>CI</c> set to anything),
-    /// whose log viewers keep every redraw as a line.
+    /// whose log viewers keep every redraw as a line, nor when <c>LUMA_PROGRESS=plain</c> asks for log lines (luma launch
+    /// sets it for its workers when its own output is not a terminal: mpirun gives them a pseudo-terminal regardless).
     /// </summary>
-    public static bool WantsLiveBar(bool isTerminal, string? ciVariable) => isTerminal && string.IsNullOrEmpty(ciVariable);
+    public static bool WantsLiveBar(bool isTerminal, string? ciVariable, string? progressVariable) =>
+        isTerminal && string.IsNullOrEmpty(ciVariable) && progressVariable != "plain";
 
     /// <summary>Runs <paramref name="work"/>, showing how much of <paramref name="total"/> it has reported.</summary>
     public static async Task<T> RunAsync<T>(string label, long total, TextWriter error, Func<IProgress<long>, Task<T>> work)

@@ -22,6 +22,7 @@ public static class LumaCli
         root.Subcommands.Add(BenchCommand.Create(output, error));
         root.Subcommands.Add(WeightsCommand.Create(output, error));
         root.Subcommands.Add(LaunchCommand.Create(output, error));
+        root.Subcommands.Add(LaunchAgentCommand.Create(error));
         root.Subcommands.Add(CollectivesBenchCommand.Create(output, error));
 
         var parse = root.Parse(args);

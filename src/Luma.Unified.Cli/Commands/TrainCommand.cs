@@ -66,7 +66,7 @@ public static class TrainCommand
                 return new Trainer(config, run, log) { Progress = progress }.Run(stop.Token, resumeFrom, parse.GetValue(allowConfigChange));
             }
             // A live bar only when writing to a real terminal outside CI; otherwise the log's plain step lines are the progress.
-            var result = rank == 0 && ReferenceEquals(output, Console.Out) && ConsoleProgress.WantsLiveBar(!Console.IsOutputRedirected, Environment.GetEnvironmentVariable("CI"))
+            var result = rank == 0 && ReferenceEquals(output, Console.Out) && ConsoleProgress.WantsLiveBar(!Console.IsOutputRedirected)
                 ? ConsoleProgress.Live(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) }), "train", config.Options.Train.Steps,
                     bar => Train(bar.Log, new BarProgress(bar)))
                 : Train(console: null, progress: null);

@@ -8,14 +8,16 @@ namespace Luma.Unified.Tests.Cli;
 public sealed class LiveProgressTests
 {
     [Theory]
-    [InlineData(true, null, true)]
-    [InlineData(true, "", true)]
-    [InlineData(true, "true", false)]
-    [InlineData(true, "1", false)]
-    [InlineData(false, null, false)]
-    [InlineData(false, "true", false)]
-    public void ALiveBarIsDrawnOnlyOnATerminalOutsideCi(bool isTerminal, string? ci, bool expected) =>
-        Assert.Equal(expected, ConsoleProgress.WantsLiveBar(isTerminal, ci));
+    [InlineData(true, null, null, true)]
+    [InlineData(true, "", null, true)]
+    [InlineData(true, "true", null, false)]
+    [InlineData(true, "1", null, false)]
+    [InlineData(false, null, null, false)]
+    [InlineData(false, "true", null, false)]
+    [InlineData(true, null, "plain", false)]
+    [InlineData(true, null, "live", true)]
+    public void ALiveBarIsDrawnOnlyOnATerminalOutsideCiUnlessPlainProgressIsAsked(bool isTerminal, string? ci, string? progress, bool expected) =>
+        Assert.Equal(expected, ConsoleProgress.WantsLiveBar(isTerminal, ci, progress));
 
     [Fact]
     public void LogLinesWrittenUnderTheBarArriveWholeAndTheBarEndsAtTheLastStepWithItsLoss()

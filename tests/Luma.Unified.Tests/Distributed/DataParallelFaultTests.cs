@@ -41,7 +41,7 @@ public sealed class DataParallelFaultTests
         var run = temp.Combine("run");
         var (launch, output, error) = await StartLongRunAsync(temp.Path, run, "train.collective_timeout_s=30");
         using var process = launch;
-        var workers = Workers(run);
+        var workers = LaunchedTraining.Workers(run);
         Assert.Equal(2, workers.Count);
 
         Process.GetProcessById(workers[1]).Kill();
@@ -51,7 +51,7 @@ public sealed class DataParallelFaultTests
         Assert.NotEqual(ExitCodes.Success, launch.ExitCode);
         Assert.Contains("rank 1", await output + await error, StringComparison.Ordinal);
         Assert.Contains("the workers failed", await error, StringComparison.Ordinal);
-        Assert.Empty(Workers(run));
+        Assert.Empty(LaunchedTraining.Workers(run));
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class DataParallelFaultTests
         var run = temp.Combine("run");
         var (launch, output, error) = await StartLongRunAsync(temp.Path, run, "train.collective_timeout_s=3");
         using var process = launch;
-        var workers = Workers(run);
+        var workers = LaunchedTraining.Workers(run);
         Assert.Equal(2, workers.Count);
 
         Signal(workers[1], "STOP");
@@ -70,7 +70,7 @@ public sealed class DataParallelFaultTests
         Assert.True(exited, "luma launch did not return within 30 s of a worker hanging");
         Assert.NotEqual(ExitCodes.Success, launch.ExitCode);
         Assert.Matches(@"rank 0 of 2: all-reduce #\d+ .*did not complete within 3 s", await error);
-        Assert.Empty(Workers(run));
+        Assert.Empty(LaunchedTraining.Workers(run));
     }
 
     [Fact]
@@ -110,30 +110,6 @@ public sealed class DataParallelFaultTests
             await Task.Delay(200);
         }
         return (launch, output, error);
-    }
-
-    /// <summary>Process ids of the `luma train` workers of <paramref name="run"/>, by rank.</summary>
-    private static List<int> Workers(string run)
-    {
-        var workers = new SortedDictionary<int, int>();
-        foreach (var directory in Directory.GetDirectories("/proc"))
-        {
-            try
-            {
-                var arguments = File.ReadAllText(Path.Combine(directory, "cmdline")).Split('\0');
-                if (arguments.Length < 3 || !arguments[1].EndsWith("luma.dll", StringComparison.Ordinal) || arguments[2] != "train" || !arguments.Contains(run))
-                {
-                    continue;
-                }
-                var rank = File.ReadAllText(Path.Combine(directory, "environ")).Split('\0').First(v => v.StartsWith("RANK=", StringComparison.Ordinal))[5..];
-                workers[int.Parse(rank, System.Globalization.CultureInfo.InvariantCulture)] = int.Parse(Path.GetFileName(directory), System.Globalization.CultureInfo.InvariantCulture);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or InvalidOperationException)
-            {
-                // Not ours, or it exited while being read.
-            }
-        }
-        return [.. workers.Values];
     }
 
     private static void Signal(int pid, string signal)

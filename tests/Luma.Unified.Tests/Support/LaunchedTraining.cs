@@ -34,4 +34,28 @@ public static class LaunchedTraining
 
     /// <summary>A run's checkpoint directory at <paramref name="step"/>.</summary>
     public static string Checkpoint(string runDirectory, int step) => Path.Combine(runDirectory, "checkpoints", $"step_{step:D8}");
+
+    /// <summary>Process ids of the `luma train` workers of <paramref name="run"/>, by rank.</summary>
+    public static List<int> Workers(string run)
+    {
+        var workers = new SortedDictionary<int, int>();
+        foreach (var directory in Directory.GetDirectories("/proc"))
+        {
+            try
+            {
+                var arguments = File.ReadAllText(Path.Combine(directory, "cmdline")).Split('\0');
+                if (arguments.Length < 3 || !arguments[1].EndsWith("luma.dll", StringComparison.Ordinal) || arguments[2] != "train" || !arguments.Contains(run))
+                {
+                    continue;
+                }
+                var rank = File.ReadAllText(Path.Combine(directory, "environ")).Split('\0').First(v => v.StartsWith("RANK=", StringComparison.Ordinal))[5..];
+                workers[int.Parse(rank, System.Globalization.CultureInfo.InvariantCulture)] = int.Parse(Path.GetFileName(directory), System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or InvalidOperationException)
+            {
+                // Not ours, or it exited while being read.
+            }
+        }
+        return [.. workers.Values];
+    }
 }
