@@ -85,8 +85,13 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
         var samples = leader ? new EvaluationSamples(components, run, log, tensorboard!) : null;
         model.train();
         var clock = Stopwatch.StartNew();
-        var utilisation = new UtilisationMeter(model, options.Data.SeqLen, MatmulThroughput.Peak(components.Precision.ComputeDtype, [1024, 2048], repeats: 2, device));
-        log.Information("Matmul peak of this device for MFU: {Gflops:0} GFLOP/s ({Dtype})", utilisation.Peak.Gflops, components.Precision.ComputeDtype);
+        // Only the leader reports MFU, so only it measures the peak: ranks measuring at once on shared cores would
+        // each see a fraction of the machine.
+        var utilisation = leader ? new UtilisationMeter(model, options.Data.SeqLen, MatmulThroughput.Peak(components.Precision.ComputeDtype, [1024, 2048], repeats: 2, device)) : null;
+        if (utilisation is not null)
+        {
+            log.Information("Matmul peak of this device for MFU: {Gflops:0} GFLOP/s ({Dtype})", utilisation.Peak.Gflops, components.Precision.ComputeDtype);
+        }
         var windowClock = Stopwatch.StartNew();
         double firstLoss = double.NaN, finalLoss = double.NaN;
         double? validationLoss = null;
@@ -119,7 +124,7 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
         {
             var lr = schedule.At(step);
             var (rows, stepLoss, stepParts, gradNorm, composition) = stepper.Compute(step, lr);
-            utilisation.Add(composition);
+            utilisation?.Add(composition);
             var done = step + 1;
             if (guard.Allows(done, stepLoss, stepParts, gradNorm, out var problem))
             {
@@ -152,7 +157,7 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
                     ["lr"] = lr,
                     ["grad_norm"] = gradNorm,
                     ["tokens_per_s"] = tokensPerSecond,
-                    ["mfu"] = utilisation.TakeMfu(windowClock.Elapsed.TotalSeconds),
+                    ["mfu"] = utilisation?.TakeMfu(windowClock.Elapsed.TotalSeconds) ?? double.NaN,
                     ["rss_bytes"] = ProcessMemory.Resident(),
                     ["peak_rss_bytes"] = ProcessMemory.PeakResident(),
                     ["tokens_seen"] = tokensPerStep * done,

@@ -60,7 +60,7 @@ public static class BenchCommand
             foreach (var config in configs)
             {
                 error.WriteLine($"bench: {config.Options.Run.Name}, precision {ConfigNaming.EnumValue(config.Options.Train.Precision)}{(config.Options.Model.ActivationCheckpointing ? ", activation checkpointing" : "")}: {settings.WarmupSteps} warm-up + {settings.Steps} measured steps");
-                runs.Add(TrainingBenchmark.Run(config, settings, PeakOf));
+                runs.Add(TrainingBenchmark.Run(config, settings, PeakOf, error.WriteLine));
             }
             var report = Report(configFile, runs, peaks.Values);
             Print(output, report);

@@ -22,9 +22,10 @@ public static class TrainingBenchmark
     /// <summary>
     /// Benchmarks <paramref name="config"/>; <paramref name="peak"/> measures the matmul peak of a compute dtype on the run's device,
     /// before the steps and again after them (the better figure counts, so a moment of load on a shared machine
-    /// does not lower the peak and inflate MFU).
+    /// does not lower the peak and inflate MFU). <paramref name="progress"/> gets a line about every twentieth step:
+    /// the step, seconds per step so far and resident memory.
     /// </summary>
-    public static BenchmarkRun Run(LoadedConfig config, BenchmarkSettings settings, Func<TorchSharp.torch.ScalarType, TorchSharp.torch.Device, MatmulPeak> peak)
+    public static BenchmarkRun Run(LoadedConfig config, BenchmarkSettings settings, Func<TorchSharp.torch.ScalarType, TorchSharp.torch.Device, MatmulPeak> peak, Action<string>? progress = null)
     {
         var options = config.Options;
         var train = options.Train;
@@ -44,9 +45,21 @@ public static class TrainingBenchmark
         model.train();
 
         ProcessMemory.ResetPeak();
+        var total = settings.WarmupSteps + settings.Steps;
+        var every = Math.Max(1, total / 20);
+        var started = Stopwatch.StartNew();
+        void Report(int done)
+        {
+            if (progress is not null && (done % every == 0 || done == total))
+            {
+                progress(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"bench: step {done}/{total} ({100.0 * done / total:0}%), {started.Elapsed.TotalSeconds / done:0.000} s/step so far, RSS {ProcessMemory.Resident() >> 20} MiB"));
+            }
+        }
         for (var i = 0; i < settings.WarmupSteps; i++)
         {
             Step(step, i, schedule);
+            Report(i + 1);
         }
         var (timesBefore, stallBefore, rssAfterWarmup) = (step.Times, loader.WaitTime, ProcessMemory.Resident());
         var positions = new Dictionary<string, double>();
@@ -56,6 +69,7 @@ public static class TrainingBenchmark
         for (var i = settings.WarmupSteps; i < settings.WarmupSteps + settings.Steps; i++)
         {
             var computed = Step(step, i, schedule);
+            Report(i + 1);
             tokens += computed.Composition.Positions;
             loss = computed.Loss;
             Add(positions, computed.Composition.PositionsByModality);

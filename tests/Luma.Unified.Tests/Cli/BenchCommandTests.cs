@@ -26,6 +26,9 @@ public sealed class BenchCommandTests : TorchTest
 
         Assert.True(outcome.ExitCode == ExitCodes.Success, outcome.Error);
         Assert.Contains("MFU", outcome.Output, StringComparison.Ordinal);
+        // Progress: one line per step at this length (warm-up included), the last one at 4 of 4.
+        Assert.Matches(@"bench: step 1/4 \(25%\), [\d.]+ s/step so far, RSS \d+ MiB", outcome.Error);
+        Assert.Contains("bench: step 4/4 (100%)", outcome.Error, StringComparison.Ordinal);
         var report = JsonDocument.Parse(File.ReadAllText(json)).RootElement;
         Assert.True(report.GetProperty("peaks")[0].GetProperty("gflops").GetDouble() > 0);
         var run = report.GetProperty("runs").EnumerateArray().Single();
