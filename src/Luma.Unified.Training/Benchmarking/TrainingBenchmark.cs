@@ -39,13 +39,13 @@ public static class TrainingBenchmark
         using var loader = components.Loader(heldOut: false, parallel.World.Rank, parallel.World.WorldSize, microBatch, options.Run.Seed);
         using var update = ParameterUpdates.Create(parallel.World, model, train);
         using var ema = train.EmaDecay > 0 ? new ExponentialMovingAverage(model, train.EmaDecay) : null;
-        var schedule = new WarmupCosineSchedule(train.Lr, train.MinLr, Math.Min(train.WarmupSteps, settings.WarmupSteps + settings.Steps), settings.WarmupSteps + settings.Steps);
+        var total = settings.WarmupSteps + settings.Steps;
+        var schedule = new WarmupCosineSchedule(train.Lr, train.MinLr, Math.Min(train.WarmupSteps, total), total);
         using var step = new TrainingStep(components, loader, update, parallel, accumulation, ema);
         var peakBefore = peak(components.Precision.ComputeDtype, components.Session.Device);
         model.train();
 
         ProcessMemory.ResetPeak();
-        var total = settings.WarmupSteps + settings.Steps;
         var every = Math.Max(1, total / 20);
         var started = Stopwatch.StartNew();
         void Report(int done)
@@ -66,7 +66,7 @@ public static class TrainingBenchmark
         var samples = new Dictionary<string, double>();
         double tokens = 0, loss = double.NaN;
         var clock = Stopwatch.StartNew();
-        for (var i = settings.WarmupSteps; i < settings.WarmupSteps + settings.Steps; i++)
+        for (var i = settings.WarmupSteps; i < total; i++)
         {
             var computed = Step(step, i, schedule);
             Report(i + 1);
