@@ -13,7 +13,8 @@ namespace Luma.Unified.Training.Stepping;
 /// hold their native memory until a collection runs them, and a step allocates so little managed memory (~0.4 MB on
 /// bench-cpu.yaml) that without one, resident memory grew by ~60 MB a step (1.1 → 1.8 GB in 15 steps, measured).
 /// The boundary's collection and finalizers cost a few milliseconds.
-/// A no-GC region is process-wide: when several trainers share a process (tests), the first one owns it.
+/// A no-GC region is process-wide: when several trainers share a process (tests), the first one owns it, and while
+/// other fences are alive it collects only when the region runs low, because its boundary falls inside their steps.
 /// </summary>
 public sealed class CollectionFence : IDisposable
 {
@@ -22,13 +23,28 @@ public sealed class CollectionFence : IDisposable
 
     private static readonly Lock s_lock = new();
     private static CollectionFence? s_owner;
-    /// <summary>Regions started, one per step boundary (each after a collection).</summary>
+    private static int s_alive;
+    private long _allocatedAtStart;
+    private bool _disposed;
+
+    public CollectionFence()
+    {
+        lock (s_lock)
+        {
+            s_alive++;
+        }
+    }
+
+    /// <summary>Regions started: one per step boundary, or fewer while other fences are alive.</summary>
     public int Renewals { get; private set; }
 
     /// <summary>Regions that ended early, inside some step, because its allocations outgrew what was left.</summary>
     public int Breaches { get; private set; }
 
-    /// <summary>Call between steps: collects, runs the finalizers the step left, and starts a new region.</summary>
+    /// <summary>
+    /// Call between steps: collects, runs the finalizers the step left, and starts a new region. Beside other live
+    /// fences it only renews the region when half of it is used or it ended, as seldom as it can.
+    /// </summary>
     public void AtStepBoundary()
     {
         lock (s_lock)
@@ -37,7 +53,13 @@ public sealed class CollectionFence : IDisposable
             {
                 return;
             }
-            if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
+            var inRegion = GCSettings.LatencyMode == GCLatencyMode.NoGCRegion;
+            var alone = s_alive == 1;
+            if (inRegion && !alone && GC.GetTotalAllocatedBytes() - _allocatedAtStart < Budget / 2)
+            {
+                return;
+            }
+            if (inRegion)
             {
                 End();
             }
@@ -45,11 +67,15 @@ public sealed class CollectionFence : IDisposable
             {
                 Breaches++;
             }
-            // The step's garbage is young: a generation-0 collection finds it, and waiting for its finalizers frees
-            // the native memory of undisposed tensors before the next step allocates its own.
-            GC.Collect(0, GCCollectionMode.Forced, blocking: true);
-            GC.WaitForPendingFinalizers();
+            if (alone)
+            {
+                // The step's garbage is young: a generation-0 collection finds it, and waiting for its finalizers
+                // frees the native memory of undisposed tensors before the next step allocates its own.
+                GC.Collect(0, GCCollectionMode.Forced, blocking: true);
+                GC.WaitForPendingFinalizers();
+            }
             s_owner = GC.TryStartNoGCRegion(Budget) ? this : null;
+            _allocatedAtStart = GC.GetTotalAllocatedBytes();
             Renewals += s_owner == this ? 1 : 0;
         }
     }
@@ -58,6 +84,12 @@ public sealed class CollectionFence : IDisposable
     {
         lock (s_lock)
         {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            s_alive--;
             if (s_owner == this)
             {
                 if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)

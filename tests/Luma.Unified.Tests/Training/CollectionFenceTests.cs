@@ -62,6 +62,34 @@ public sealed class CollectionFenceTests
         Assert.NotEqual(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
     }
 
+    [Fact]
+    public void BesideAnotherLiveFenceTheOwnerDoesNotCollectAtEveryBoundary()
+    {
+        // Two trainers in one process (parallel tests): a collection at one's boundary would land inside the other's
+        // step, where a finalizer may free a scalar libtorch is reading.
+        using var owner = new CollectionFence();
+        using (var other = new CollectionFence())
+        {
+            owner.AtStepBoundary();
+            var collections = GC.CollectionCount(0);
+            for (var step = 0; step < 5; step++)
+            {
+                other.AtStepBoundary();
+                owner.AtStepBoundary();
+            }
+
+            Assert.Equal(collections, GC.CollectionCount(0));
+            Assert.Equal((1, 0, 0), (owner.Renewals, owner.Breaches, other.Renewals));
+            Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+        }
+
+        // Alone again, the owner collects at its next boundary.
+        var before = GC.CollectionCount(0);
+        owner.AtStepBoundary();
+        Assert.True(GC.CollectionCount(0) > before);
+        Assert.Equal(2, owner.Renewals);
+    }
+
     // Not inlined, so no reference to the objects survives in this frame.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void LeaveToFinalizers(StrongBox<int> finalized, int count)
