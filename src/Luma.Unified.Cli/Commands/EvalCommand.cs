@@ -23,8 +23,9 @@ public static class EvalCommand
         var seed = new Option<long>("--seed") { Description = "Seed of the held-out prompts and of sampling.", DefaultValueFactory = _ => 2026 };
         var steps = new Option<int?>("--steps") { Description = "ODE steps per image (default: diffusion.sampling_steps)." };
         var cfg = new Option<double?>("--cfg-scale") { Description = "Guidance scale (default: diffusion.cfg_scale)." };
+        var raw = new Option<bool>("--raw") { Description = "Score the optimizer's weights even when the checkpoint holds an EMA (the default scores the EMA)." };
         var command = new Command("eval", "Score a trained checkpoint on held-out shapes-world prompts: captioning, text → image and text → audio.");
-        foreach (var option in new Option[] { checkpoint, json, prompts, seed, steps, cfg })
+        foreach (var option in new Option[] { checkpoint, json, prompts, seed, steps, cfg, raw })
         {
             command.Options.Add(option);
         }
@@ -35,7 +36,7 @@ public static class EvalCommand
             {
                 throw new UsageException("--prompts must be at least 1.");
             }
-            var trained = TrainedCheckpoint.Open(parse.GetValue(checkpoint)!, error);
+            var trained = TrainedCheckpoint.Open(parse.GetValue(checkpoint)!, error, preferEma: !parse.GetValue(raw));
             var components = trained.Components;
             var image = components.Modalities.OfType<ImageModality>().FirstOrDefault();
             var video = components.Modalities.OfType<VideoModality>().FirstOrDefault();

@@ -80,4 +80,20 @@ public sealed class SampleAndEvalCommandTests(TinyShapesRun trained) : TorchTest
         Assert.Equal(JsonValueKind.Null, scores.GetProperty("video_direction_accuracy").ValueKind);
         Assert.Equal(3, scores.GetProperty("prompts").GetInt32());
     }
+
+    [Fact]
+    public void EvalWithRawScoresTheOptimizersWeightsInsteadOfTheEma()
+    {
+        using var temp = new TempDirectory();
+        var (ema, raw) = (temp.Combine("ema.json"), temp.Combine("raw.json"));
+
+        var withEma = LumaProcess.InProcess("eval", "--checkpoint", trained.Run.Root, "--json", ema, "--prompts", "1", "--steps", "2");
+        var withRaw = LumaProcess.InProcess("eval", "--checkpoint", trained.Run.Root, "--json", raw, "--prompts", "1", "--steps", "2", "--raw");
+
+        Assert.Equal((0, 0), (withEma.ExitCode, withRaw.ExitCode));
+        Assert.True(JsonDocument.Parse(File.ReadAllText(ema)).RootElement.GetProperty("ema").GetBoolean());
+        Assert.False(JsonDocument.Parse(File.ReadAllText(raw)).RootElement.GetProperty("ema").GetBoolean());
+        Assert.Contains(", EMA weights)", withEma.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("EMA weights", withRaw.Error, StringComparison.Ordinal);
+    }
 }
