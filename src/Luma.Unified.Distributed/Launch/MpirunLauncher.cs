@@ -82,8 +82,11 @@ public static class MpirunLauncher
             void Lost(int node)
             {
                 error.WriteLine($"error: luma launch: lost node {node}'s launch; ending the job.");
-                // mpirun ends every daemon and worker of the job on SIGTERM.
-                ProcessTree.Signal(process.Id, ProcessTree.SigTerm);
+                // mpirun ends every daemon and worker of the job on SIGTERM; once it has exited, its PID may be reused.
+                if (!process.HasExited)
+                {
+                    ProcessTree.Signal(process.Id, ProcessTree.SigTerm);
+                }
             }
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Forward);
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Forward);

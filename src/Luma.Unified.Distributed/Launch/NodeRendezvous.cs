@@ -111,15 +111,19 @@ public sealed class NodeRendezvous : IDisposable
             client.ReceiveTimeout = 10_000;
             var hello = channel.Receive();
             client.ReceiveTimeout = 0;
-            if (hello is not ["JOIN", var rankText, var countText, var perNodeText])
+            // Anything but a luma launch's JOIN (a port scanner, a stray client) is dropped, and the wait goes on.
+            if (hello is not ["JOIN", var rankText, var countText, var perNodeText]
+                || !int.TryParse(rankText, NumberStyles.None, CultureInfo.InvariantCulture, out var rank)
+                || !int.TryParse(countText, NumberStyles.None, CultureInfo.InvariantCulture, out var count)
+                || !int.TryParse(perNodeText, NumberStyles.None, CultureInfo.InvariantCulture, out var perNode))
             {
                 channel.Dispose();
+                log.WriteLine($"luma launch: ignored a connection from {peer} that did not join as a luma launch node.");
                 continue;
             }
-            var rank = int.Parse(rankText, CultureInfo.InvariantCulture);
             var problem =
-                int.Parse(countText, CultureInfo.InvariantCulture) != nodes.Length ? $"it was started with --nnodes {countText}, node 0 with --nnodes {nodes.Length}"
-                : int.Parse(perNodeText, CultureInfo.InvariantCulture) != processesPerNode ? $"it was started with --nproc-per-node {perNodeText}, node 0 with --nproc-per-node {processesPerNode}"
+                count != nodes.Length ? $"it was started with --nnodes {countText}, node 0 with --nnodes {nodes.Length}"
+                : perNode != processesPerNode ? $"it was started with --nproc-per-node {perNodeText}, node 0 with --nproc-per-node {processesPerNode}"
                 : rank < 1 || rank >= nodes.Length ? $"--node-rank {rank} is not one of 1..{nodes.Length - 1}"
                 : nodes[rank] is not null ? $"node rank {rank} has already joined"
                 : null;

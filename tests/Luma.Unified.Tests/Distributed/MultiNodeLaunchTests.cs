@@ -141,32 +141,51 @@ public sealed class MultiNodeLaunchTests
         return port;
     }
 
+    [Fact]
+    public async Task Node0IgnoresAConnectionThatIsNotALumaLaunchAndGoesOnWaiting()
+    {
+        var port = FreePort();
+        var log = new StringWriter();
+        var joins = Task.Run(() => (Stray: Join(port, "JOIN", "one", "2", "4"), Node1: Join(port, "JOIN", "1", "2", "4")));
+
+        using var rendezvous = NodeRendezvous.Gather(port, 2, 4, TimeSpan.FromSeconds(10), log);
+
+        var (stray, node1) = await joins;
+        Assert.Null(stray);
+        Assert.Equal(["WELCOME"], node1!);
+        Assert.Matches(@"ignored a connection from 127\.0\.0\.1:\d+ that did not join as a luma launch node", log.ToString());
+        Assert.Contains("node 1 of 2 joined", log.ToString(), StringComparison.Ordinal);
+    }
+
     /// <summary>A rendezvous of two nodes whose node 1 is this test, joined by hand.</summary>
     private static NodeRendezvous NodeRendezvousForTest(out int port)
     {
         port = FreePort();
         var joinPort = port;
-        var join = Task.Run(() =>
-        {
-            using var client = new TcpClient();
-            for (var attempt = 0; ; attempt++)
-            {
-                try
-                {
-                    client.Connect(IPAddress.Loopback, joinPort);
-                    break;
-                }
-                catch (SocketException) when (attempt < 50)
-                {
-                    Thread.Sleep(100);
-                }
-            }
-            using var channel = new RendezvousChannel(client);
-            channel.TrySend("JOIN", "1", "2", "4");
-            return channel.Receive();
-        });
+        var join = Task.Run(() => Join(joinPort, "JOIN", "1", "2", "4"));
         var rendezvous = NodeRendezvous.Gather(port, 2, 4, TimeSpan.FromSeconds(10), TextWriter.Null);
         Assert.Equal(["WELCOME"], join.GetAwaiter().GetResult()!);
         return rendezvous;
+    }
+
+    /// <summary>Connects to node 0's rendezvous once it listens, sends <paramref name="hello"/> and returns the answer (null: closed).</summary>
+    private static string[]? Join(int port, params string[] hello)
+    {
+        using var client = new TcpClient();
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                client.Connect(IPAddress.Loopback, port);
+                break;
+            }
+            catch (SocketException) when (attempt < 50)
+            {
+                Thread.Sleep(100);
+            }
+        }
+        using var channel = new RendezvousChannel(client);
+        channel.TrySend(hello);
+        return channel.Receive();
     }
 }
