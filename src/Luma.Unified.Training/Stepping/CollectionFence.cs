@@ -18,7 +18,10 @@ namespace Luma.Unified.Training.Stepping;
 /// </summary>
 public sealed class CollectionFence : IDisposable
 {
-    /// <summary>Managed bytes one step may allocate before the region ends early (a step of the demo allocates a few MB).</summary>
+    /// <summary>
+    /// Managed bytes a region allows before it ends early: one step's when the fence is alone, the steps' between two
+    /// renewals beside other fences (a step of the demo allocates a few MB).
+    /// </summary>
     public const long Budget = 256L << 20;
 
     private static readonly Lock s_lock = new();

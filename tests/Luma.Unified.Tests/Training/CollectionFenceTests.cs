@@ -81,13 +81,23 @@ public sealed class CollectionFenceTests
             Assert.Equal(collections, GC.CollectionCount(0));
             Assert.Equal((1, 0, 0), (owner.Renewals, owner.Breaches, other.Renewals));
             Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+
+            // Once half the budget is used, the owner renews the region at its next boundary.
+            var kept = new List<byte[]>();
+            while (kept.Count * 65536L < CollectionFence.Budget / 2 + (1 << 20))
+            {
+                kept.Add(new byte[65536]);
+            }
+            owner.AtStepBoundary();
+            Assert.Equal((2, 0), (owner.Renewals, owner.Breaches));
+            Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
         }
 
         // Alone again, the owner collects at its next boundary.
         var before = GC.CollectionCount(0);
         owner.AtStepBoundary();
         Assert.True(GC.CollectionCount(0) > before);
-        Assert.Equal(2, owner.Renewals);
+        Assert.Equal(3, owner.Renewals);
     }
 
     // Not inlined, so no reference to the objects survives in this frame.
