@@ -12,12 +12,38 @@ public static class CodecModalityPlugins
     /// <summary>image, video and audio.</summary>
     public static IReadOnlyList<IModalityPlugin> All { get; } =
     [
-        new CodecPlugin("image", path => { var (vae, info) = CodecStore.LoadImageVae(path); return new ImageModality(vae, info); }),
-        new CodecPlugin("video", path => { var (vae, info) = CodecStore.LoadVideoVae(path); return new VideoModality(vae, info); }),
-        new CodecPlugin("audio", path => { var (codec, info) = CodecStore.LoadAudioCodec(path); return new AudioModality(codec, info); }),
+        new CodecPlugin("image", (path, patch) =>
+        {
+            var (vae, info) = CodecStore.LoadImageVae(path);
+            CheckPatch("image", path, patch, info.ImageSize!.Value / vae.Shape.Downsample);
+            return new ImageModality(vae, info, patch);
+        }),
+        new CodecPlugin("video", (path, patch) =>
+        {
+            var (vae, info) = CodecStore.LoadVideoVae(path);
+            CheckPatch("video", path, patch, info.ImageSize!.Value / vae.Shape.Spatial.Downsample);
+            return new VideoModality(vae, info, patch);
+        }),
+        new CodecPlugin("audio", (path, patch) =>
+        {
+            if (patch != 1)
+            {
+                throw new ArgumentException($"modalities.options.audio.patch is {patch}: audio codes have no latent grid to group, so only 1 is allowed.");
+            }
+            var (codec, info) = CodecStore.LoadAudioCodec(path);
+            return new AudioModality(codec, info);
+        }),
     ];
 
-    private sealed class CodecPlugin(string name, Func<string, IModality> create) : IModalityPlugin
+    private static void CheckPatch(string name, string codec, int patch, int side)
+    {
+        if (patch < 1 || side % patch != 0)
+        {
+            throw new ArgumentException($"modalities.options.{name}.patch is {patch}: it must be a positive divisor of the {side} × {side} latent grid of the codec at {codec}.");
+        }
+    }
+
+    private sealed class CodecPlugin(string name, Func<string, int, IModality> create) : IModalityPlugin
     {
         public string Name => name;
 
@@ -25,12 +51,12 @@ public static class CodecModalityPlugins
 
         public IModality Create(object options)
         {
-            var codec = ((CodecModalityOptions)options).Codec;
+            var (codec, patch) = (CodecModalityOptions)options;
             if (string.IsNullOrWhiteSpace(codec))
             {
                 throw new ArgumentException($"the {name} modality needs modalities.options.{name}.codec: the directory of a saved {name} codec (`luma codec train`).");
             }
-            return create(codec);
+            return create(codec, patch);
         }
     }
 }

@@ -8,11 +8,12 @@ using static TorchSharp.torch;
 namespace Luma.Unified.Modalities.Media;
 
 /// <summary>
-/// Images through a frozen image VAE, for the diffusion head: each latent position becomes one sequence
-/// position holding its z channels, scaled to unit variance by the codec's scaling factor, with (row, column)
-/// coordinates. Pre-encoded segments (<c>latents-f32</c>) are used as stored; decoding runs the VAE decoder.
+/// Images through a frozen image VAE, for the diffusion head: each <paramref name="patch"/> × <paramref name="patch"/>
+/// square of latent cells becomes one sequence position holding their z channels, scaled to unit variance by the
+/// codec's scaling factor, with (row, column) coordinates of the patch. Pre-encoded segments (<c>latents-f32</c>)
+/// are used as stored and grouped here, so one encoded dataset serves every patch size; decoding runs the VAE decoder.
 /// </summary>
-public sealed class ImageModality(ImageVae vae, CodecInfo info) : IModality
+public sealed class ImageModality(ImageVae vae, CodecInfo info, int patch = 1) : IModality
 {
     /// <inheritdoc/>
     public string Name => Segments.Image;
@@ -24,7 +25,7 @@ public sealed class ImageModality(ImageVae vae, CodecInfo info) : IModality
     public int VocabSize => 0;
 
     /// <inheritdoc/>
-    public int LatentChannels => vae.Shape.LatentChannels;
+    public int LatentChannels => vae.Shape.LatentChannels * patch * patch;
 
     /// <summary>Side of the images the codec reads and writes, in pixels.</summary>
     public int ImageSize => info.ImageSize!.Value;
@@ -34,7 +35,7 @@ public sealed class ImageModality(ImageVae vae, CodecInfo info) : IModality
     {
         using var scope = NewDisposeScope();
         var side = ImageSize / vae.Shape.Downsample;
-        return LatentGrid.ToInput(zeros(vae.Shape.LatentChannels, side, side));
+        return LatentGrid.ToInput(LatentPatches.Group(zeros(vae.Shape.LatentChannels, side, side), patch));
     }
 
     /// <inheritdoc/>
@@ -46,7 +47,7 @@ public sealed class ImageModality(ImageVae vae, CodecInfo info) : IModality
         var latents = media.Encoded is { Latents: not null } stored
             ? tensor(stored.Latents, [.. stored.Shape.Select(d => (long)d)])
             : vae.Encode(ImageTensors.Stack([media.Image ?? throw new InvalidDataException("an image segment must hold an image or image latents")], info.ImageSize!.Value)).Mean[0];
-        return LatentGrid.ToInput(latents * vae.ScalingFactor);   // [z, h, w] → positions
+        return LatentGrid.ToInput(LatentPatches.Group(latents * vae.ScalingFactor, patch));   // [z, h, w] → positions
     }
 
     /// <inheritdoc/>
@@ -54,7 +55,7 @@ public sealed class ImageModality(ImageVae vae, CodecInfo info) : IModality
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var latents = LatentGrid.FromInput(output) / vae.ScalingFactor;  // [z, h, w]
+        var latents = LatentPatches.Ungroup(LatentGrid.FromInput(output), patch) / vae.ScalingFactor;  // [z, h, w]
         var image = ImageTensors.ToImage(vae.Decode(latents.unsqueeze(0)), 0);
         return Segments.OfImage(image);
     }

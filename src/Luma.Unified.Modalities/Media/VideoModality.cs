@@ -8,10 +8,11 @@ using static TorchSharp.torch;
 namespace Luma.Unified.Modalities.Media;
 
 /// <summary>
-/// Videos through a frozen video VAE, for the diffusion head: each latent cell (latent frame, row, column) is one
-/// position with its z channels (scaled) and 3-D coordinates. Pre-encoded segments are used as stored.
+/// Videos through a frozen video VAE, for the diffusion head: each <paramref name="patch"/> × <paramref name="patch"/>
+/// square of latent cells of a latent frame is one position with their z channels (scaled) and 3-D coordinates
+/// (latent frame, row, column of the patch). Pre-encoded segments are used as stored and grouped here.
 /// </summary>
-public sealed class VideoModality(VideoVae vae, CodecInfo info) : IModality
+public sealed class VideoModality(VideoVae vae, CodecInfo info, int patch = 1) : IModality
 {
     /// <inheritdoc/>
     public string Name => Segments.Video;
@@ -23,7 +24,7 @@ public sealed class VideoModality(VideoVae vae, CodecInfo info) : IModality
     public int VocabSize => 0;
 
     /// <inheritdoc/>
-    public int LatentChannels => vae.Shape.LatentChannels;
+    public int LatentChannels => vae.Shape.LatentChannels * patch * patch;
 
     /// <summary>Side of the frames the codec reads and writes, in pixels.</summary>
     public int FrameSize => info.ImageSize!.Value;
@@ -39,7 +40,7 @@ public sealed class VideoModality(VideoVae vae, CodecInfo info) : IModality
     {
         using var scope = NewDisposeScope();
         var side = FrameSize / vae.Shape.Spatial.Downsample;
-        return LatentGrid.ToInput(zeros(vae.Shape.LatentChannels, latentFrames, side, side));
+        return LatentGrid.ToInput(LatentPatches.Group(zeros(vae.Shape.LatentChannels, latentFrames, side, side), patch));
     }
 
     /// <inheritdoc/>
@@ -66,7 +67,7 @@ public sealed class VideoModality(VideoVae vae, CodecInfo info) : IModality
             }
             latents = vae.Encode(ImageTensors.Stack([.. clip.Frames], info.ImageSize!.Value).permute(1, 0, 2, 3).unsqueeze(0)).Mean[0];
         }
-        return LatentGrid.ToInput(latents * vae.ScalingFactor);   // [z, t, h, w] → positions
+        return LatentGrid.ToInput(LatentPatches.Group(latents * vae.ScalingFactor, patch));   // [z, t, h, w] → positions
     }
 
     /// <inheritdoc/>
@@ -74,7 +75,7 @@ public sealed class VideoModality(VideoVae vae, CodecInfo info) : IModality
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var clips = vae.Decode((LatentGrid.FromInput(output) / vae.ScalingFactor).unsqueeze(0))[0].permute(1, 0, 2, 3); // [t, 3, h, w]
+        var clips = vae.Decode((LatentPatches.Ungroup(LatentGrid.FromInput(output), patch) / vae.ScalingFactor).unsqueeze(0))[0].permute(1, 0, 2, 3); // [t, 3, h, w]
         var frames = Enumerable.Range(0, (int)clips.shape[0]).Select(f => ImageTensors.ToImage(clips, f)).ToList();
         return Segments.OfVideo(new VideoClip(frames, 8));
     }

@@ -50,6 +50,24 @@ public sealed class CodecModalityTests(TinyCodecs codecs) : TorchTest, IClassFix
         Assert.Equal(input.Length, modality.Encode(decoded).Length);
     }
 
+    [Theory]
+    [InlineData("image", 16, 16, 2)]    // 4×4 patches of 2×2 cells × 4 channels
+    [InlineData("video", 20, 16, 3)]    // 5 latent frames of 2×2 patches
+    public void APatchOf2GroupsFourCellsIntoOnePositionAndDecodesToTheSameMedia(string name, int positions, int channels, int rank)
+    {
+        var cells = All().Single(m => m.Name == name);
+        var patched = Build($"modalities.options={{image: {{codec: {codecs.Image}, patch: 2}}, video: {{codec: {codecs.Video}, patch: 2}}}}").Single(m => m.Name == name);
+        var segment = First(name);
+
+        var input = patched.Encode(segment);
+        var decoded = patched.Decode(input);
+
+        Assert.Equal((positions, channels, rank, channels), (input.Length, input.LatentDim, input.CoordinateRank, patched.LatentChannels));
+        Assert.Equal(Media(cells.Decode(cells.Encode(segment))), Media(decoded));
+    }
+
+    private static string Media(SegmentRecord segment) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(segment.Data ?? []));
+
     [Fact]
     public void AudioCodesBecomeTokensThatDecodeToTheSameCodes()
     {
@@ -98,9 +116,11 @@ public sealed class CodecModalityTests(TinyCodecs codecs) : TorchTest, IClassFix
     [Theory]
     [InlineData("modalities.options={image: {}}", "modalities.options.image: the image modality needs modalities.options.image.codec")]
     [InlineData("modalities.options={audio: {codec: /no/such/codec}}", "modalities.options.audio: /no/such/codec is not a saved codec")]
+    [InlineData("modalities.options={image: {codec: IMAGE, patch: 3}}", "modalities.options.image.patch is 3: it must be a positive divisor of the 8 × 8 latent grid")]
+    [InlineData("modalities.options={audio: {codec: AUDIO, patch: 2}}", "modalities.options.audio.patch is 2: audio codes have no latent grid")]
     public void AMissingOrWrongCodecIsAConfigError(string options, string expected)
     {
-        var error = Assert.Throws<ConfigException>(() => Build(options));
+        var error = Assert.Throws<ConfigException>(() => Build(options.Replace("IMAGE", codecs.Image).Replace("AUDIO", codecs.Audio)));
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
