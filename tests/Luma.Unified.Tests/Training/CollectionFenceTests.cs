@@ -45,6 +45,43 @@ public sealed class CollectionFenceTests
     }
 
     [Fact]
+    public void GarbageThatOutlivedABoundaryIsFinalizedWithinAFullCollectionInterval()
+    {
+        using var fence = new CollectionFence();
+        fence.AtStepBoundary();
+        var finalized = new StrongBox<int>();
+        var survivors = KeepAlive(finalized, 50);
+
+        // Alive at two boundaries, so promoted past generation 0, then dropped.
+        fence.AtStepBoundary();
+        fence.AtStepBoundary();
+        Assert.True(GC.GetGeneration(survivors[0]) > 0);
+        survivors.Clear();
+        var boundaries = 0;
+        while (finalized.Value < 50 && boundaries < CollectionFence.FullCollectionInterval)
+        {
+            fence.AtStepBoundary();
+            boundaries++;
+        }
+
+        Assert.Equal(50, finalized.Value);
+        Assert.True(boundaries > 1, $"finalized after {boundaries} boundaries: generation-0 collections should not reach them");
+    }
+
+    [Fact]
+    public void TheHeapIsTrimmedOncePerTrimInterval()
+    {
+        using var fence = new CollectionFence();
+
+        for (var boundary = 0; boundary < 2 * CollectionFence.TrimInterval; boundary++)
+        {
+            fence.AtStepBoundary();
+        }
+
+        Assert.Equal(OperatingSystem.IsLinux() ? 2 : 0, fence.Trims);
+    }
+
+    [Fact]
     public void ACollectionInsideAStepIsCountedAsABreach()
     {
         using (var fence = new CollectionFence())
@@ -99,6 +136,10 @@ public sealed class CollectionFenceTests
         Assert.True(GC.CollectionCount(0) > before);
         Assert.Equal(3, owner.Renewals);
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static List<object> KeepAlive(StrongBox<int> finalized, int count) =>
+        [.. Enumerable.Range(0, count).Select(_ => (object)new Finalizable(finalized))];
 
     // Not inlined, so no reference to the objects survives in this frame.
     [MethodImpl(MethodImplOptions.NoInlining)]
