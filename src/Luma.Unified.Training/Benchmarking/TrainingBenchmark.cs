@@ -96,7 +96,7 @@ public static class TrainingBenchmark
             Steps: n,
             Threads: components.Session.Threads,
             Ranks: parallel.World.WorldSize,
-            Allocator: MallocTuning.Description,
+            Allocator: OperatingSystem.IsLinux() ? $"{MallocTuning.Description}; free heap pages returned every {CollectionFence.TrimInterval} steps" : MallocTuning.Description,
             Parameters: model.parameters().Sum(p => p.numel()),
             StepSeconds: wall / n,
             TokensPerSecond: tokens / wall,

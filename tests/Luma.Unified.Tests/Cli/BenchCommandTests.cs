@@ -36,6 +36,7 @@ public sealed class BenchCommandTests : TorchTest
         Assert.Equal(3, run.GetProperty("steps").GetInt32());
         Assert.Equal(1, run.GetProperty("threads").GetInt32());
         Assert.Equal(1, run.GetProperty("ranks").GetInt32());
+        Assert.EndsWith("free heap pages returned every 50 steps", run.GetProperty("allocator").GetString());
         foreach (var positive in new[] { "step_seconds", "tokens_per_second", "model_flops_per_step", "achieved_flops_per_second", "peak_flops_per_second", "peak_rss_bytes", "rss_after_warmup_bytes", "rss_end_bytes", "parameters" })
         {
             Assert.True(run.GetProperty(positive).GetDouble() > 0, $"{positive} = {run.GetProperty(positive)}");
