@@ -12,7 +12,4 @@ public sealed record CodecModalityOptions
     /// codec's latent grid. Audio codes have no grid and take only 1.
     /// </summary>
     public int Patch { get; init; } = 1;
-
-    /// <summary>Both settings at once.</summary>
-    public void Deconstruct(out string codec, out int patch) => (codec, patch) = (Codec, Patch);
 }

@@ -15,14 +15,16 @@ public static class CodecModalityPlugins
         new CodecPlugin("image", (path, patch) =>
         {
             var (vae, info) = CodecStore.LoadImageVae(path);
-            CheckPatch("image", path, patch, info.ImageSize!.Value / vae.Shape.Downsample);
-            return new ImageModality(vae, info, patch);
+            var image = new ImageModality(vae, info, patch);
+            CheckPatch("image", path, patch, image.LatentSide);
+            return image;
         }),
         new CodecPlugin("video", (path, patch) =>
         {
             var (vae, info) = CodecStore.LoadVideoVae(path);
-            CheckPatch("video", path, patch, info.ImageSize!.Value / vae.Shape.Spatial.Downsample);
-            return new VideoModality(vae, info, patch);
+            var video = new VideoModality(vae, info, patch);
+            CheckPatch("video", path, patch, video.LatentSide);
+            return video;
         }),
         new CodecPlugin("audio", (path, patch) =>
         {
@@ -51,12 +53,12 @@ public static class CodecModalityPlugins
 
         public IModality Create(object options)
         {
-            var (codec, patch) = (CodecModalityOptions)options;
-            if (string.IsNullOrWhiteSpace(codec))
+            var settings = (CodecModalityOptions)options;
+            if (string.IsNullOrWhiteSpace(settings.Codec))
             {
                 throw new ArgumentException($"the {name} modality needs modalities.options.{name}.codec: the directory of a saved {name} codec (`luma codec train`).");
             }
-            return create(codec, patch);
+            return create(settings.Codec, settings.Patch);
         }
     }
 }

@@ -30,12 +30,14 @@ public sealed class ImageModality(ImageVae vae, CodecInfo info, int patch = 1) :
     /// <summary>Side of the images the codec reads and writes, in pixels.</summary>
     public int ImageSize => info.ImageSize!.Value;
 
+    /// <summary>Side of the codec's latent grid, in cells (before grouping into patches).</summary>
+    public int LatentSide => ImageSize / vae.Shape.Downsample;
+
     /// <summary>The positions and coordinates of one image's latents, values zero: what generation fills in.</summary>
     public ModalityInput Layout()
     {
         using var scope = NewDisposeScope();
-        var side = ImageSize / vae.Shape.Downsample;
-        return LatentGrid.ToInput(LatentPatches.Group(zeros(vae.Shape.LatentChannels, side, side), patch));
+        return LatentGrid.ToInput(LatentPatches.Group(zeros(vae.Shape.LatentChannels, LatentSide, LatentSide), patch));
     }
 
     /// <inheritdoc/>

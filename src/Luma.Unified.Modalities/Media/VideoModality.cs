@@ -29,6 +29,9 @@ public sealed class VideoModality(VideoVae vae, CodecInfo info, int patch = 1) :
     /// <summary>Side of the frames the codec reads and writes, in pixels.</summary>
     public int FrameSize => info.ImageSize!.Value;
 
+    /// <summary>Side of a latent frame's grid, in cells (before grouping into patches).</summary>
+    public int LatentSide => FrameSize / vae.Shape.Spatial.Downsample;
+
     /// <summary>Video frames that <paramref name="latentFrames"/> latent frames decode to (the first frame alone, then the temporal factor each).</summary>
     public int FramesOf(int latentFrames) => 1 + (latentFrames - 1) * vae.Shape.TemporalDownsample;
 
@@ -39,8 +42,7 @@ public sealed class VideoModality(VideoVae vae, CodecInfo info, int patch = 1) :
     public ModalityInput Layout(int latentFrames)
     {
         using var scope = NewDisposeScope();
-        var side = FrameSize / vae.Shape.Spatial.Downsample;
-        return LatentGrid.ToInput(LatentPatches.Group(zeros(vae.Shape.LatentChannels, latentFrames, side, side), patch));
+        return LatentGrid.ToInput(LatentPatches.Group(zeros(vae.Shape.LatentChannels, latentFrames, LatentSide, LatentSide), patch));
     }
 
     /// <inheritdoc/>
