@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Luma.Unified.Abstractions;
 using Luma.Unified.Data.Corpus;
 using Luma.Unified.Data.Format;
 using Luma.Unified.Data.Media;
@@ -37,6 +38,7 @@ public sealed class ShapesWorldEvaluation(MediaGeneration generation, int imageS
         void Step() => progress?.Report(++done);
 
         double? captionAccuracy = null, exact = null, color = null, shape = null, position = null, pitch = null, direction = null;
+        (double Color, double Shape, double Position)? codec = null;
         var perAttribute = new Dictionary<string, double>();
         if (generation.Has(Segments.Image))
         {
@@ -61,17 +63,13 @@ public sealed class ShapesWorldEvaluation(MediaGeneration generation, int imageS
             captionAccuracy = perAttribute.Values.Average();
             exact = (double)exactHits / prompts;
 
-            int colorHits = 0, shapeHits = 0, positionHits = 0;
-            for (var i = 0; i < prompts; i++)
+            (color, shape, position) = ImageScores(scenes, i =>
             {
-                var image = SegmentDecoder.Decode(generation.TextToImage(scenes[i].Caption, latents with { Seed = latents.Seed + i })).Image!;
-                var seen = _images.Analyse(image).Attributes;
-                colorHits += seen.Color == scenes[i].Color ? 1 : 0;
-                shapeHits += seen.Shape == scenes[i].Shape ? 1 : 0;
-                positionHits += seen.Vertical == scenes[i].Vertical && seen.Horizontal == scenes[i].Horizontal ? 1 : 0;
+                var image = generation.TextToImage(scenes[i].Caption, latents with { Seed = latents.Seed + i });
                 Step();
-            }
-            (color, shape, position) = ((double)colorHits / prompts, (double)shapeHits / prompts, (double)positionHits / prompts);
+                return image;
+            });
+            codec = ImageScores(scenes, i => generation.ThroughCodec(Segments.OfImage(scenes[i].Render(imageSide))));
         }
         if (generation.Has(Segments.Audio))
         {
@@ -97,7 +95,21 @@ public sealed class ShapesWorldEvaluation(MediaGeneration generation, int imageS
             }
             direction = (double)hits / prompts;
         }
-        return new EvaluationReport(prompts, captionAccuracy, exact, perAttribute, color, shape, position, pitch, direction, clock.Elapsed.TotalSeconds);
+        return new EvaluationReport(prompts, captionAccuracy, exact, perAttribute, color, shape, position, codec?.Color, codec?.Shape, codec?.Position, pitch, direction, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The share of <paramref name="imageOf"/>(i) whose analysed colour, shape and grid cell match scene i.</summary>
+    private (double Color, double Shape, double Position) ImageScores(IReadOnlyList<ShapeScene> scenes, Func<int, SegmentRecord> imageOf)
+    {
+        int colorHits = 0, shapeHits = 0, positionHits = 0;
+        for (var i = 0; i < scenes.Count; i++)
+        {
+            var seen = _images.Analyse(SegmentDecoder.Decode(imageOf(i)).Image!).Attributes;
+            colorHits += seen.Color == scenes[i].Color ? 1 : 0;
+            shapeHits += seen.Shape == scenes[i].Shape ? 1 : 0;
+            positionHits += seen.Vertical == scenes[i].Vertical && seen.Horizontal == scenes[i].Horizontal ? 1 : 0;
+        }
+        return ((double)colorHits / scenes.Count, (double)shapeHits / scenes.Count, (double)positionHits / scenes.Count);
     }
 
     private static bool[] Matches(ImageAttributes truth, ImageAttributes said) =>

@@ -27,7 +27,7 @@ namespace Luma.Unified.Model;
 public sealed class UnifiedModel : nn.Module
 {
     private readonly Embedding tokenEmbedding;
-    private readonly ModuleDict<CastingLinear> latentInputs;
+    private readonly ModuleDict<nn.Module<Tensor, Tensor>> latentInputs;
     private readonly TimestepEmbedding? timestepEmbedding;
     private readonly TransformerBackbone backbone;
     private readonly AutoregressiveHead tokenHead;
@@ -45,11 +45,11 @@ public sealed class UnifiedModel : nn.Module
             options.RopeTheta, options.NormEps, options.Dropout, options.MaxSeqLen);
         tokenEmbedding = nn.Embedding(vocabulary.Size, options.Dim);
         nn.init.normal_(tokenEmbedding.weight!, 0, 0.02);
-        latentInputs = nn.ModuleDict<CastingLinear>();
+        latentInputs = nn.ModuleDict<nn.Module<Tensor, Tensor>>();
         velocityHeads = nn.ModuleDict<VelocityHead>();
         foreach (var latent in Latents)
         {
-            latentInputs.Add(latent.Name, new CastingLinear(latent.Channels, options.Dim, precision));
+            latentInputs.Add(latent.Name, LatentInput(latent, options.Dim, precision));
             velocityHeads.Add(latent.Name, Diffusion.Head == DiffusionHeadKind.Mlp
                 ? new MlpVelocityHead(options.Dim, latent.Channels, Diffusion.MlpHeadBlocks, precision)
                 : new LinearVelocityHead(options.Dim, latent.Channels, precision));
@@ -62,6 +62,13 @@ public sealed class UnifiedModel : nn.Module
             : new LogitNormalTimesteps(Diffusion.LogitMean, Diffusion.LogitStd, Diffusion.TimestepShift);
         RegisterComponents();
     }
+
+    private nn.Module<Tensor, Tensor> LatentInput(LatentModality latent, int dim, ComputePrecision precision) => Diffusion.InputLayers switch
+    {
+        LatentInputKind.Conv => new ConvLatentInput(latent.Channels, dim, latent.GridSide
+            ?? throw new ArgumentException($"diffusion.input_layers: conv needs a latent grid, and the {latent.Name} modality lays out none; use linear."), precision),
+        _ => new CastingLinear(latent.Channels, dim, precision),
+    };
 
     /// <summary>The shared backbone (shape, precision, caches).</summary>
     public TransformerBackbone Backbone => backbone;

@@ -66,6 +66,9 @@ public static class EvalCommand
                     ["t2i_color_accuracy"] = report.T2iColorAccuracy,
                     ["t2i_shape_accuracy"] = report.T2iShapeAccuracy,
                     ["t2i_position_accuracy"] = report.T2iPositionAccuracy,
+                    ["codec_color_accuracy"] = report.CodecColorAccuracy,
+                    ["codec_shape_accuracy"] = report.CodecShapeAccuracy,
+                    ["codec_position_accuracy"] = report.CodecPositionAccuracy,
                     ["audio_pitch_accuracy"] = report.AudioPitchAccuracy,
                     ["video_direction_accuracy"] = report.VideoDirectionAccuracy,
                     ["sampler"] = ConfigNaming.EnumValue(latents.Sampler),
@@ -94,6 +97,9 @@ public static class EvalCommand
         Row("t2i_color_accuracy", report.T2iColorAccuracy, "generated images whose shape has the prompt's colour");
         Row("t2i_shape_accuracy", report.T2iShapeAccuracy, "generated images showing the prompt's shape");
         Row("t2i_position_accuracy", report.T2iPositionAccuracy, "generated images with the shape in the prompt's grid cell");
+        Row("codec_color_accuracy", report.CodecColorAccuracy, "the prompts' own images after one trip through the image codec: colour right (the most t2i can score)");
+        Row("codec_shape_accuracy", report.CodecShapeAccuracy, "… shape right");
+        Row("codec_position_accuracy", report.CodecPositionAccuracy, "… grid cell right");
         Row("audio_pitch_accuracy", report.AudioPitchAccuracy, "generated tones at the prompt's pitch (n/a: no audio modality)");
         Row("video_direction_accuracy", report.VideoDirectionAccuracy, "videos rolled out from a first frame moving in the caption's direction (n/a: no video modality)");
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });

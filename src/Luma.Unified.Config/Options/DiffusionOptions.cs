@@ -12,6 +12,19 @@ public enum DiffusionHeadKind
     Mlp,
 }
 
+/// <summary>How latent positions enter the backbone (<c>diffusion.input_layers</c>).</summary>
+public enum LatentInputKind
+{
+    /// <summary>One linear projection of each position's latent channels.</summary>
+    Linear,
+
+    /// <summary>
+    /// A small convolutional stem over each image's (each video frame's) latent grid, then the projection: every position
+    /// carries its 3 × 3 neighbourhood, as the U-Net-style input layers of U-ViT and Transfusion do.
+    /// </summary>
+    Conv,
+}
+
 /// <summary>Where training draws noise levels from (<c>diffusion.timesteps</c>).</summary>
 public enum TimestepDistribution
 {
@@ -37,6 +50,9 @@ public sealed record DiffusionOptions
 {
     /// <summary>The velocity head.</summary>
     public DiffusionHeadKind Head { get; init; } = DiffusionHeadKind.Linear;
+
+    /// <summary>The layers latent positions enter the backbone through.</summary>
+    public LatentInputKind InputLayers { get; init; } = LatentInputKind.Linear;
 
     /// <summary>Residual blocks of the <c>mlp</c> head.</summary>
     [Range(1, 64)]

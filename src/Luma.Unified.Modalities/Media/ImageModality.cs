@@ -33,6 +33,9 @@ public sealed class ImageModality(ImageVae vae, CodecInfo info, int patch = 1) :
     /// <summary>Side of the codec's latent grid, in cells (before grouping into patches).</summary>
     public int LatentSide => ImageSize / vae.Shape.Downsample;
 
+    /// <summary>Side of the grid of sequence positions one image becomes: latent cells per side over the patch size.</summary>
+    public int GridSide => LatentSide / patch;
+
     /// <summary>The positions and coordinates of one image's latents, values zero: what generation fills in.</summary>
     public ModalityInput Layout()
     {

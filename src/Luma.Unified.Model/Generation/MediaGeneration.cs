@@ -28,6 +28,12 @@ public sealed class MediaGeneration
         (_bos, _eos) = (tokenizer.SpecialTokenId(SpecialTokens.BeginDocument), tokenizer.SpecialTokenId(SpecialTokens.EndDocument));
     }
 
+    /// <summary>
+    /// <paramref name="image"/> as the image codec gives it back (encoded, then decoded): what the decoder can draw of it,
+    /// and so the best a generated image can look.
+    /// </summary>
+    public SegmentRecord ThroughCodec(SegmentRecord image) => Image().Decode(Image().Encode(image));
+
     /// <summary>Whether the run can generate <paramref name="modality"/>.</summary>
     public bool Has(string modality) => _modalities.ContainsKey(modality);
 

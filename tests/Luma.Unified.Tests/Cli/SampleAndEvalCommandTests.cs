@@ -69,7 +69,8 @@ public sealed class SampleAndEvalCommandTests(TinyShapesRun trained) : TorchTest
         Assert.Equal(0, outcome.ExitCode);
         var scores = JsonDocument.Parse(File.ReadAllText(json)).RootElement;
         // Shares of 3 prompts; the caption score is a share of their 15 attributes.
-        foreach (var (key, outOf) in new[] { ("caption_accuracy", 15), ("t2i_color_accuracy", 3), ("t2i_shape_accuracy", 3), ("t2i_position_accuracy", 3) })
+        foreach (var (key, outOf) in new[] { ("caption_accuracy", 15), ("t2i_color_accuracy", 3), ("t2i_shape_accuracy", 3), ("t2i_position_accuracy", 3),
+            ("codec_color_accuracy", 3), ("codec_shape_accuracy", 3), ("codec_position_accuracy", 3) })
         {
             var value = scores.GetProperty(key).GetDouble();
             Assert.InRange(value, 0, 1);

@@ -15,12 +15,12 @@ public sealed class MultimodalModelTests : TorchTest
 {
     private const int Channels = 3;
 
-    private static UnifiedModel Model(DiffusionHeadKind head = DiffusionHeadKind.Linear)
+    private static UnifiedModel Model(DiffusionHeadKind head = DiffusionHeadKind.Linear, LatentInputKind input = LatentInputKind.Linear)
     {
         manual_seed(11);
         var model = new UnifiedModel(
             new ModelOptions { Dim = 32, Layers = 2, Heads = 4, KvHeads = 2, MaxSeqLen = 128 }, TestVocabulary.Of(("text", 20)), new ComputePrecision(),
-            new DiffusionOptions { Head = head }, [new LatentModality("image", Channels)]);
+            new DiffusionOptions { Head = head, InputLayers = input }, [new LatentModality("image", Channels, GridSide: 2)]);
         model.eval();
         return model;
     }
@@ -48,10 +48,12 @@ public sealed class MultimodalModelTests : TorchTest
         return model.Hidden(model.Embed(batch.Inputs, [noised]), batch.Positions, mask)[0].sum(1).data<float>().ToArray();
     }
 
-    [Fact]
-    public void LaterPositionsNeverChangeEarlierOutputsButAnImageSeesAllOfItself()
+    [Theory]
+    [InlineData(LatentInputKind.Linear)]
+    [InlineData(LatentInputKind.Conv)]
+    public void LaterPositionsNeverChangeEarlierOutputsButAnImageSeesAllOfItself(LatentInputKind input)
     {
-        using var model = Model();
+        using var model = Model(input: input);
         var reference = Hidden(model, Row());
 
         var laterToken = Hidden(model, Row(lastToken: 12));
@@ -114,5 +116,23 @@ public sealed class MultimodalModelTests : TorchTest
         var named = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         Assert.Contains("velocityHeads.image.output.weight", named.Keys);
         Assert.True(named["latentInputs.image.weight"].grad!.abs().sum().item<float>() > 0);
+    }
+
+    [Fact]
+    public void ConvInputLayersTrainThroughTheLossAndNeedAGrid()
+    {
+        using var model = Model(input: LatentInputKind.Conv);
+        model.train();
+        using var batch = SequenceBatchBuilder.Build([Row()], CPU);
+
+        using var loss = model.Loss(batch);
+        loss.Total.backward();
+
+        var named = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        Assert.True(named["latentInputs.image.stem.weight"].grad!.abs().sum().item<float>() > 0);
+        var error = Assert.Throws<ArgumentException>(() => new UnifiedModel(
+            new ModelOptions { Dim = 32, Layers = 1, Heads = 4, KvHeads = 2 }, TestVocabulary.Of(("text", 20)), new ComputePrecision(),
+            new DiffusionOptions { InputLayers = LatentInputKind.Conv }, [new LatentModality("plugin-latents", Channels)]));
+        Assert.Contains("diffusion.input_layers: conv needs a latent grid, and the plugin-latents modality lays out none", error.Message);
     }
 }

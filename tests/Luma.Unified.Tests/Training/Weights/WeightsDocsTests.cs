@@ -32,7 +32,7 @@ public sealed class WeightsDocsTests : TorchTest
     private static readonly (string Pattern, string Meaning)[] s_unified =
     [
         (@"^token_embedding\.weight$", "embedding of every id of the shared vocabulary (text, then audio codes, then plugin tokens): rows = vocabulary, columns = `model.dim`"),
-        (@"^latent_inputs\.(\w+)\.weight$", "projection of one latent cell of that continuous modality (its channels) into the model width (`y = x Wᵀ`)"),
+        (@"^latent_inputs\.(\w+)\.weight$", "projection of one latent position of that continuous modality (its channels: a patch of latent cells) into the model width (`y = x Wᵀ`)"),
         (@"^timestep_embedding\._frequencies$", "the fixed sinusoid frequencies of the noise-level features (a buffer, not trained; exported so the module loads strictly)"),
         (@"^timestep_embedding\.input\.", "noise-level embedding, first layer: sinusoidal features of t → model width (SiLU follows)"),
         (@"^timestep_embedding\.output\.", "noise-level embedding, second layer; added to every latent position's input"),
@@ -47,13 +47,13 @@ public sealed class WeightsDocsTests : TorchTest
         (@"^backbone\.blocks\.\{i\}\.mlp\.down\.weight$", "block i: SwiGLU down projection back to the model width"),
         (@"^backbone\.final_norm\.weight$", "RMSNorm gain after the last block"),
         (@"^token_head\.projection\.weight$", "next-token logits over the shared vocabulary (autoregressive head; not tied to the embedding)"),
-        (@"^velocity_heads\.(\w+)\.projection\.", "linear velocity head of that modality: hidden state → velocity of a latent cell (`diffusion.head: linear`)"),
-        (@"^velocity_heads\.(\w+)\.input\.", "MLP velocity head: x_t of the latent cell → head width (`diffusion.head: mlp`)"),
+        (@"^velocity_heads\.(\w+)\.projection\.", "linear velocity head of that modality: hidden state → velocity of a latent position (`diffusion.head: linear`)"),
+        (@"^velocity_heads\.(\w+)\.input\.", "MLP velocity head: x_t of the latent position → head width (`diffusion.head: mlp`)"),
         (@"^velocity_heads\.(\w+)\.blocks\.\{i\}\.norm\.", "MLP velocity head, block i: norm before the adaptive modulation"),
         (@"^velocity_heads\.(\w+)\.blocks\.\{i\}\.modulation\.", "MLP velocity head, block i: shift, scale and gate from the condition silu(hidden state + noise-level embedding) (adaLN)"),
         (@"^velocity_heads\.(\w+)\.blocks\.\{i\}\.(up|down)\.", "MLP velocity head, block i: the residual MLP"),
         (@"^velocity_heads\.(\w+)\.output_norm\.", "MLP velocity head: norm before the output"),
-        (@"^velocity_heads\.(\w+)\.output\.", "MLP velocity head: head width → velocity of the latent cell"),
+        (@"^velocity_heads\.(\w+)\.output\.", "MLP velocity head: head width → velocity of the latent position"),
     ];
 
     private static readonly (string Pattern, string Meaning)[] s_imageVae =
@@ -117,19 +117,22 @@ public sealed class WeightsDocsTests : TorchTest
         var shapes = ConfigLoader.Load(Repo.Config("tiny-shapes.yaml"), []).Options;
         var vocabulary = new VocabularyLayout([new TextModality(new ByteTokenizer())]);
         var model = shapes.Model;
-        using (var unified = new UnifiedModel(model, vocabulary, new ComputePrecision(), shapes.Diffusion, [new LatentModality("image", 4)]))
+        // The demo's f = 4 codec has 4 latent channels; each position holds a patch × patch square of cells.
+        var patch = int.Parse(((ConfigScalar)((ConfigMapping)shapes.Modalities.Options.Get("image")!).Get("patch")!).Text!, CultureInfo.InvariantCulture);
+        var image = new LatentModality("image", 4 * patch * patch);
+        using (var unified = new UnifiedModel(model, vocabulary, new ComputePrecision(), shapes.Diffusion, [image]))
         {
             Section(text, s_unified, FormattableString.Invariant(
-                $"Unified model (`kind: unified-model`) of configs/tiny-shapes.yaml: dim {model.Dim}, {model.Layers} layers (i = 0 … {model.Layers - 1}), heads {model.Heads}, kv_heads {model.KvHeads}, head_dim {model.Dim / model.Heads}, MLP hidden {model.ResolvedMlpHidden}, vocabulary {vocabulary.Size} (byte tokenizer), an image modality with 4 latent channels, linear velocity head"),
+                $"Unified model (`kind: unified-model`) of configs/tiny-shapes.yaml: dim {model.Dim}, {model.Layers} layers (i = 0 … {model.Layers - 1}), heads {model.Heads}, kv_heads {model.KvHeads}, head_dim {model.Dim / model.Heads}, MLP hidden {model.ResolvedMlpHidden}, vocabulary {vocabulary.Size} (byte tokenizer), an image modality with {image.Channels} latent channels per position (4 channels × {patch} × {patch} cells), linear velocity head"),
                 unified);
         }
-        using (var mlp = new UnifiedModel(model, vocabulary, new ComputePrecision(), shapes.Diffusion with { Head = DiffusionHeadKind.Mlp }, [new LatentModality("image", 4)]))
+        using (var mlp = new UnifiedModel(model, vocabulary, new ComputePrecision(), shapes.Diffusion with { Head = DiffusionHeadKind.Mlp }, [image]))
         {
             Section(text, s_unified, FormattableString.Invariant($"With `diffusion.head: mlp` ({shapes.Diffusion.MlpHeadBlocks} blocks) the image velocity head is instead"), mlp, name => name.StartsWith("velocity_heads.", StringComparison.Ordinal));
         }
-        using (var image = new ImageVae(new ImageVaeShape(8, 4, 32)))
+        using (var vae = new ImageVae(new ImageVaeShape(8, 4, 32)))
         {
-            Section(text, s_imageVae, "Image VAE (`kind: image-vae`) of configs/vae-image-64.yaml: downsample 8, 4 latent channels, base channels 32", image);
+            Section(text, s_imageVae, "Image VAE (`kind: image-vae`) of configs/vae-image-64.yaml: downsample 8, 4 latent channels, base channels 32", vae);
         }
         using (var video = new VideoVae(new VideoVaeShape(new ImageVaeShape(4, 8, 16), 2, 4)))
         {
