@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Luma.Unified.Config.Options;
+using Luma.Unified.Runtime.Native;
 
 namespace Luma.Unified.Data.Loading;
 
@@ -9,7 +10,10 @@ namespace Luma.Unified.Data.Loading;
 /// thread reads documents in stream order, decodes/tokenizes them on <c>workers</c> threads (order kept),
 /// packs rows and queues up to <c>prefetch</c> batches, so a training step only waits when decoding cannot
 /// keep up. <see cref="State"/> is the state after the last batch handed out; <see cref="Restore"/> rebuilds
-/// the pipeline there, so a resumed run sees exactly the batches an uninterrupted one would have.
+/// the pipeline there, so a resumed run sees exactly the batches an uninterrupted one would have. The pipeline starts
+/// at the first <see cref="Next"/>, inside the trainer's first no-GC region, and decodes under
+/// <see cref="CollectionGate"/> passes: decoding runs the codecs' encoders through libtorch beside the training
+/// thread, whose step-boundary collections must not land in those calls.
 /// </summary>
 public sealed class DataLoader : IDisposable
 {
@@ -25,6 +29,7 @@ public sealed class DataLoader : IDisposable
     private Channel<PackedBatch> _queue = Channel.CreateBounded<PackedBatch>(1);
     private CancellationTokenSource _stop = new();
     private Task _producer = Task.CompletedTask;
+    private bool _running;
     private long _skipped;
 
     public DataLoader(
@@ -37,7 +42,6 @@ public sealed class DataLoader : IDisposable
         (_mixer, _encoder, _batchRows, _workers, _prefetch, _policy, _onSkip) = (mixer, encoder, batchRows, workers, prefetch, policy, onSkip);
         _packer = new SequencePacker(rowLength);
         State = _packer.State(mixer.Position);
-        Start();
     }
 
     /// <summary>State after the last batch returned by <see cref="Next"/>.</summary>
@@ -53,6 +57,10 @@ public sealed class DataLoader : IDisposable
     public PackedBatch Next()
     {
         var clock = Stopwatch.StartNew();
+        if (!_running)
+        {
+            Start();
+        }
         try
         {
             var batch = _queue.Reader.ReadAsync().AsTask().GetAwaiter().GetResult();
@@ -82,7 +90,6 @@ public sealed class DataLoader : IDisposable
         }
         _packer.Restore(head, state.Segment, state.TokenOffset);
         State = state;
-        Start();
     }
 
     /// <inheritdoc/>
@@ -94,6 +101,7 @@ public sealed class DataLoader : IDisposable
 
     private void Start()
     {
+        _running = true;
         _stop = new CancellationTokenSource();
         _queue = Channel.CreateBounded<PackedBatch>(new BoundedChannelOptions(_prefetch) { SingleReader = true, SingleWriter = true });
         var token = _stop.Token;
@@ -127,6 +135,7 @@ public sealed class DataLoader : IDisposable
 
     private void StopProducer()
     {
+        _running = false;
         _stop.Cancel();
         // Unblock a producer waiting on a full queue, then wait for it to leave the pipeline state alone.
         while (_queue.Reader.TryRead(out _))
@@ -165,6 +174,7 @@ public sealed class DataLoader : IDisposable
         {
             try
             {
+                using var pass = CollectionGate.Enter();
                 encoded[i] = _encoder.Encode(run[i].Document);
             }
             catch (InvalidDataException e)

@@ -26,8 +26,7 @@ public static class ProcessMemory
     /// </summary>
     public static bool ResetPeak()
     {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
+        CollectionGate.CollectAll();
         MallocTuning.ReleaseFreeMemory();
         try
         {

@@ -22,7 +22,8 @@ namespace Luma.Unified.Training.Stepping;
 /// freed memory in the process so that steps do not fault their activations in afresh, but tensors of sizes that
 /// change from step to step (the text / image split of each batch) leave free holes that only ever add pages.
 /// Returning them every 50 steps bounds resident memory by what 50 steps touch, for one step's page faults.
-/// A no-GC region is process-wide: when several trainers share a process (tests), the first one owns it, and while
+/// The collections run through <see cref="CollectionGate"/>, so they wait for the data loader's decode workers
+/// (libtorch calls on other threads) to leave theirs. A no-GC region is process-wide: when several trainers share a process (tests), the first one owns it, and while
 /// other fences are alive it collects only when the region runs low, because its boundary falls inside their steps.
 /// </summary>
 public sealed class CollectionFence : IDisposable
@@ -81,27 +82,33 @@ public sealed class CollectionFence : IDisposable
             {
                 return;
             }
-            if (inRegion)
-            {
-                End();
-            }
-            else if (s_owner == this)
+            if (!inRegion && s_owner == this)
             {
                 Breaches++;
             }
-            if (alone)
+            var boundary = alone ? ++_collections : 0;
+            // The region ends behind the gate too: ended while the gate waits for a worker, it would let the runtime
+            // collect on its own right then.
+            s_owner = CollectionGate.Collect(() =>
             {
-                // The step's garbage is young: a generation-0 collection finds it, and waiting for its finalizers
-                // frees the native memory of undisposed tensors before the next step allocates its own.
-                var boundary = ++_collections;
-                GC.Collect(boundary % FullCollectionInterval == 0 ? GC.MaxGeneration : 0, GCCollectionMode.Forced, blocking: true);
-                GC.WaitForPendingFinalizers();
-                if (boundary % TrimInterval == 0 && MallocTuning.ReleaseFreeMemory())
+                if (inRegion)
                 {
-                    Trims++;
+                    End();
                 }
-            }
-            s_owner = GC.TryStartNoGCRegion(Budget) ? this : null;
+                if (alone)
+                {
+                    // The step's garbage is young: a generation-0 collection finds it, and waiting for its finalizers
+                    // frees the native memory of undisposed tensors before the next step allocates its own.
+                    GC.Collect(boundary % FullCollectionInterval == 0 ? GC.MaxGeneration : 0, GCCollectionMode.Forced, blocking: true);
+                    GC.WaitForPendingFinalizers();
+                    if (boundary % TrimInterval == 0 && MallocTuning.ReleaseFreeMemory())
+                    {
+                        Trims++;
+                    }
+                }
+                // Starting a region collects too, so it waits behind the gate as well.
+                return GC.TryStartNoGCRegion(Budget) ? this : null;
+            });
             _allocatedAtStart = GC.GetTotalAllocatedBytes();
             Renewals += s_owner == this ? 1 : 0;
         }
