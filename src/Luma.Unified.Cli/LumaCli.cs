@@ -18,6 +18,7 @@ public static class LumaCli
         root.Subcommands.Add(EvalCommand.Create(output, error));
         root.Subcommands.Add(PlotCommand.Create(output, error));
         root.Subcommands.Add(DataCommand.Create(output, error));
+        root.Subcommands.Add(TokenizerCommand.Create(output, error));
         root.Subcommands.Add(CodecCommand.Create(output, error));
         root.Subcommands.Add(BenchCommand.Create(output, error));
         root.Subcommands.Add(WeightsCommand.Create(output, error));

@@ -89,5 +89,5 @@ public sealed partial class HfBpeTokenizer : ITokenizer
 
     // GPT-2's pre-tokenization pattern, used by byte-level BPE tokenizers.
     [GeneratedRegex(@"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+")]
-    private static partial Regex Gpt2Split();
+    internal static partial Regex Gpt2Split();
 }

@@ -9,24 +9,10 @@ namespace Luma.Unified.Tests.Modalities;
 
 public sealed class HfBpeTokenizerTests
 {
-    /// <summary>GPT-2's byte → printable character table (bytes_to_unicode), which byte-level BPE vocabularies use.</summary>
-    private static char[] ByteToChar()
-    {
-        var printable = Enumerable.Range('!', '~' - '!' + 1).Concat(Enumerable.Range('¡', '¬' - '¡' + 1)).Concat(Enumerable.Range('®', 'ÿ' - '®' + 1)).ToHashSet();
-        var map = new char[256];
-        var extra = 0;
-        for (var b = 0; b < 256; b++)
-        {
-            map[b] = printable.Contains(b) ? (char)b : (char)(256 + extra++);
-        }
-        return map;
-    }
-
     /// <summary>A tiny byte-level BPE tokenizer.json: the 256 byte symbols, then merges that build "hello" and " world".</summary>
     private static string WriteTokenizer(TempDirectory temp, bool withEos = false)
     {
-        var map = ByteToChar();
-        var vocab = Enumerable.Range(0, 256).ToDictionary(b => map[b].ToString(), b => b);
+        var vocab = Enumerable.Range(0, 256).ToDictionary(b => ByteLevelAlphabet.Symbols[b], b => b);
         string[][] merges = [["h", "e"], ["l", "l"], ["he", "ll"], ["hell", "o"], ["Ġ", "w"], ["o", "r"], ["Ġw", "or"], ["l", "d"], ["Ġwor", "ld"]];
         foreach (var merge in merges)
         {

@@ -123,7 +123,7 @@ public sealed class WeightsDocsTests : TorchTest
         using (var unified = new UnifiedModel(model, vocabulary, new ComputePrecision(), shapes.Diffusion, [image]))
         {
             Section(text, s_unified, FormattableString.Invariant(
-                $"Unified model (`kind: unified-model`) of configs/tiny-shapes.yaml: dim {model.Dim}, {model.Layers} layers (i = 0 … {model.Layers - 1}), heads {model.Heads}, kv_heads {model.KvHeads}, head_dim {model.Dim / model.Heads}, MLP hidden {model.ResolvedMlpHidden}, vocabulary {vocabulary.Size} (byte tokenizer), an image modality with {image.Channels} latent channels per position (4 channels × {patch} × {patch} cells), linear velocity head"),
+                $"Unified model (`kind: unified-model`) of configs/tiny-shapes.yaml: dim {model.Dim}, {model.Layers} layers (i = 0 … {model.Layers - 1}), heads {model.Heads}, kv_heads {model.KvHeads}, head_dim {model.Dim / model.Heads}, MLP hidden {model.ResolvedMlpHidden}, vocabulary {vocabulary.Size} (shown with `tokenizer: byte`; the demo's learned BPE gives the token embedding and head one row per symbol of its tokenizer.json, plus 8), an image modality with {image.Channels} latent channels per position (4 channels × {patch} × {patch} cells), linear velocity head"),
                 unified);
         }
         using (var mlp = new UnifiedModel(model, vocabulary, new ComputePrecision(), shapes.Diffusion with { Head = DiffusionHeadKind.Mlp }, [image]))
