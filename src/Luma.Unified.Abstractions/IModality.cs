@@ -19,6 +19,13 @@ public interface IModality
     /// <summary>Channels of one latent position (diffusion modalities), which sizes the model's input projection and velocity head; 0 for autoregressive modalities.</summary>
     int LatentChannels => 0;
 
+    /// <summary>
+    /// Side of the square grid of latent positions one item spans (an image, a video frame), in row-major order, for
+    /// input layers that convolve over it (<c>diffusion.input_layers: conv</c>); null when its positions form no
+    /// square grid, and such a modality is refused by those layers by name.
+    /// </summary>
+    int? LatentGridSide => null;
+
     /// <summary>The backbone input of a stored segment; an undecodable payload is an <see cref="InvalidDataException"/>.</summary>
     ModalityInput Encode(SegmentRecord segment);
 

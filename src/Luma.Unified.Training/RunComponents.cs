@@ -29,7 +29,7 @@ public sealed record RunComponents(LoadedConfig Config, ITokenizer Tokenizer, IR
         var choice = PrecisionChoice.Resolve(options.Train.Precision, session.Device);
         manual_seed(options.Run.Seed);
         var precision = new ComputePrecision(choice.ComputeDtype);
-        var latents = modalities.Where(m => m.Head == ModalityHead.Diffusion).Select(m => new LatentModality(m.Name, m.LatentChannels, GridSide(m))).ToList();
+        var latents = modalities.Where(m => m.Head == ModalityHead.Diffusion).Select(m => new LatentModality(m.Name, m.LatentChannels, m.LatentGridSide)).ToList();
         var model = new UnifiedModel(options.Model, new VocabularyLayout(modalities), precision, options.Diffusion, latents);
         model.to(session.Device);
         return new RunComponents(config, tokenizer, modalities, model, session, choice);
@@ -50,13 +50,6 @@ public sealed record RunComponents(LoadedConfig Config, ITokenizer Tokenizer, IR
         var encoder = new DocumentEncoder(Tokenizer, Modalities, new MediaGeometry(), includeMedia: false);
         return new DataLoader(mixer, encoder, data.SeqLen, batchRows, data.DecodeWorkers, data.Prefetch, data.OnError, onSkip);
     }
-
-    private static int? GridSide(IModality modality) => modality switch
-    {
-        ImageModality image => image.GridSide,
-        VideoModality video => video.GridSide,
-        _ => null,
-    };
 
     private static T Resolve<T, TContext>(Registry<T, TContext> registry, string name, string key, string source, TContext context) =>
         registry.Contains(name)

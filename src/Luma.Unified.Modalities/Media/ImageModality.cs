@@ -34,7 +34,7 @@ public sealed class ImageModality(ImageVae vae, CodecInfo info, int patch = 1) :
     public int LatentSide => ImageSize / vae.Shape.Downsample;
 
     /// <summary>Side of the grid of sequence positions one image becomes: latent cells per side over the patch size.</summary>
-    public int GridSide => LatentSide / patch;
+    public int? LatentGridSide => LatentSide / patch;
 
     /// <summary>The positions and coordinates of one image's latents, values zero: what generation fills in.</summary>
     public ModalityInput Layout()

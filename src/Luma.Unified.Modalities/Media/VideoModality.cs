@@ -33,7 +33,7 @@ public sealed class VideoModality(VideoVae vae, CodecInfo info, int patch = 1) :
     public int LatentSide => FrameSize / vae.Shape.Spatial.Downsample;
 
     /// <summary>Side of the grid of sequence positions one frame becomes: latent cells per side over the patch size.</summary>
-    public int GridSide => LatentSide / patch;
+    public int? LatentGridSide => LatentSide / patch;
 
     /// <summary>Video frames that <paramref name="latentFrames"/> latent frames decode to (the first frame alone, then the temporal factor each).</summary>
     public int FramesOf(int latentFrames) => 1 + (latentFrames - 1) * vae.Shape.TemporalDownsample;

@@ -31,6 +31,7 @@ public sealed class CodecModalityTests(TinyCodecs codecs) : TorchTest, IClassFix
         Assert.Equal(["text", "image", "video", "audio"], modalities.Select(m => m.Name));
         Assert.Equal([ModalityHead.Autoregressive, ModalityHead.Diffusion, ModalityHead.Diffusion, ModalityHead.Autoregressive], modalities.Select(m => m.Head));
         Assert.Equal(2 * 32, modalities[3].VocabSize);
+        Assert.Equal([null, 8, 4, null], modalities.Select(m => m.LatentGridSide));
     }
 
     [Theory]
@@ -51,9 +52,9 @@ public sealed class CodecModalityTests(TinyCodecs codecs) : TorchTest, IClassFix
     }
 
     [Theory]
-    [InlineData("image", 16, 16, 2)]    // 4×4 patches of 2×2 cells × 4 channels
-    [InlineData("video", 20, 16, 3)]    // 5 latent frames of 2×2 patches
-    public void APatchOf2GroupsFourCellsIntoOnePositionAndDecodesToTheSameMedia(string name, int positions, int channels, int rank)
+    [InlineData("image", 16, 16, 2, 4)]    // 4×4 patches of 2×2 cells × 4 channels
+    [InlineData("video", 20, 16, 3, 2)]    // 5 latent frames of 2×2 patches
+    public void APatchOf2GroupsFourCellsIntoOnePositionAndDecodesToTheSameMedia(string name, int positions, int channels, int rank, int gridSide)
     {
         var cells = All().Single(m => m.Name == name);
         var patched = Build($"modalities.options={{image: {{codec: {codecs.Image}, patch: 2}}, video: {{codec: {codecs.Video}, patch: 2}}}}").Single(m => m.Name == name);
@@ -63,6 +64,8 @@ public sealed class CodecModalityTests(TinyCodecs codecs) : TorchTest, IClassFix
         var decoded = patched.Decode(input);
 
         Assert.Equal((positions, channels, rank, channels), (input.Length, input.LatentDim, input.CoordinateRank, patched.LatentChannels));
+        // The grid the conv input layers see: one item's positions, a side of cells / patch.
+        Assert.Equal((gridSide * 2, gridSide), (cells.LatentGridSide, patched.LatentGridSide));
         Assert.Equal(Media(cells.Decode(cells.Encode(segment))), Media(decoded));
     }
 
