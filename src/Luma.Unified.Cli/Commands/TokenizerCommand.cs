@@ -64,8 +64,11 @@ public static class TokenizerCommand
             var temporary = path + ".tmp";
             File.WriteAllText(temporary, vocabulary.ToTokenizerJson());
             File.Move(temporary, path, overwrite: true);
+            var stoppedEarly = vocabulary.Vocab.Count < size
+                ? $"; stopped below --vocab-size {size}: no pair left occurs {parse.GetValue(minFrequency)} times"
+                : "";
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"learned {vocabulary.Vocab.Count} symbols ({vocabulary.Merges.Count} merges) from {texts.Count:N0} text segments into {path}"));
+                $"learned {vocabulary.Vocab.Count} symbols ({vocabulary.Merges.Count} merges) from {texts.Count:N0} text segments into {path}{stoppedEarly}"));
             return ExitCodes.Success;
         }));
         return command;

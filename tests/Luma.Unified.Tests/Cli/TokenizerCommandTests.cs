@@ -17,6 +17,8 @@ public sealed class TokenizerCommandTests
 
         Assert.Equal(ExitCodes.Success, outcome.ExitCode);
         Assert.Contains("from 60 text segments", outcome.Output, StringComparison.Ordinal);
+        // 60 captions have fewer than 256 pairs worth merging: every word is one token well before 512 symbols.
+        Assert.Contains("stopped below --vocab-size 512: no pair left occurs 2 times", outcome.Output, StringComparison.Ordinal);
         Assert.Contains("merges:", outcome.Error, StringComparison.Ordinal);
         var tokenizer = HfBpeTokenizer.Load(temp.Combine("tok", "tokenizer.json"));
         // A caption is nine tokens (its words and the full stop) rather than its 39 bytes.
