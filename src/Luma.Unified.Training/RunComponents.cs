@@ -4,7 +4,6 @@ using Luma.Unified.Config;
 using Luma.Unified.Config.Options;
 using Luma.Unified.Data.Loading;
 using Luma.Unified.Model;
-using Luma.Unified.Modalities.Media;
 using Luma.Unified.Model.Inputs;
 using Luma.Unified.Runtime;
 using Luma.Unified.Runtime.Performance;

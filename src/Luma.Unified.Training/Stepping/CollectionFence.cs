@@ -23,8 +23,9 @@ namespace Luma.Unified.Training.Stepping;
 /// change from step to step (the text / image split of each batch) leave free holes that only ever add pages.
 /// Returning them every 50 steps bounds resident memory by what 50 steps touch, for one step's page faults.
 /// The collections run through <see cref="CollectionGate"/>, so they wait for the data loader's decode workers
-/// (libtorch calls on other threads) to leave theirs. A no-GC region is process-wide: when several trainers share a process (tests), the first one owns it, and while
-/// other fences are alive it collects only when the region runs low, because its boundary falls inside their steps.
+/// (libtorch calls on other threads) to leave theirs. A no-GC region is process-wide: when several trainers share a
+/// process (tests), the first one owns it, and while other fences are alive it collects only when the region runs
+/// low, because its boundary falls inside their steps.
 /// </summary>
 public sealed class CollectionFence : IDisposable
 {
