@@ -1,25 +1,17 @@
-using System.Runtime.InteropServices;
 using Luma.Unified.Runtime.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Luma.Unified.Distributed;
 
-/// <summary>
-/// Where a tensor's elements live, for handing them to a collective engine without a copy. TorchSharp 0.107
-/// has no public <c>data_ptr()</c>, so the pointer comes from its native shim's <c>THSTensor_data</c>, which
-/// returns libtorch's <c>data_ptr()</c> (storage offset included) for CPU and CUDA tensors alike.
-/// </summary>
-internal static unsafe class TensorMemory
+/// <summary>Tensors handed to a collective engine without a copy: their addresses (<see cref="TensorAddress"/>) and the checks before.</summary>
+internal static class TensorMemory
 {
-    private static readonly delegate* unmanaged<IntPtr, IntPtr> s_data = (delegate* unmanaged<IntPtr, IntPtr>)NativeLibrary.GetExport(
-        NativeLibrary.Load(TorchNativeLoader.EnsureLoaded() ?? throw new PlatformNotSupportedException("collectives need Linux")), "THSTensor_data");
-
     /// <summary>The address of <paramref name="tensor"/>'s first element.</summary>
     public static IntPtr Pointer(Tensor tensor)
     {
         RequireContiguous(tensor);
-        return s_data(tensor.Handle);
+        return TensorAddress.Of(tensor);
     }
 
     public static void RequireContiguous(Tensor tensor)
