@@ -10,7 +10,7 @@ namespace Luma.Unified.Training.Optimization;
 /// <summary>
 /// TorchSharp's AdamW, with its update done in one pass over memory when every parameter is a contiguous fp32 CPU
 /// tensor. TorchSharp 0.107 runs AdamW as nine tensor operations per parameter (two of them allocate), which read
-/// and write the parameter, gradient and moments 22 times; the update is memory-bound, so on bench-cpu.yaml's 47 M
+/// and write the parameter, gradient and moments 22 times; the update is memory-bound, so on bench-cpu.yaml's 48 M
 /// parameters that was ~80 ms of a 0.98 s bf16-mixed step. Here each element is read once (parameter, gradient,
 /// two moments) and written once (parameter, two moments), split over the intra-op threads — what PyTorch's
 /// <c>fused=True</c> does and TorchSharp does not expose. The state lives in the base class's own tensors, so
