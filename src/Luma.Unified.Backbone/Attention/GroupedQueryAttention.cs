@@ -5,8 +5,9 @@ using static TorchSharp.torch;
 namespace Luma.Unified.Backbone.Attention;
 
 /// <summary>
-/// Multi-head attention with fewer key/value heads than query heads (GQA), rotary positions and
-/// TorchSharp's fused scaled-dot-product attention (25× faster than a hand-written softmax on CPU).
+/// Multi-head attention with fewer key/value heads than query heads (GQA) and rotary positions. Attention under a
+/// mask runs as <see cref="ScoreMatrixAttention"/> on CPU while its scores are small; larger score matrices, other
+/// devices and unmasked (plain causal or cached) attention go through TorchSharp's fused scaled-dot-product attention.
 /// </summary>
 public sealed class GroupedQueryAttention : nn.Module
 {
@@ -63,7 +64,9 @@ public sealed class GroupedQueryAttention : nn.Module
         Tensor attended;
         if (mask is not null)
         {
-            attended = nn.functional.scaled_dot_product_attention(q, k, v, mask);
+            attended = ScoreMatrixAttention.Suits(q, k)
+                ? ScoreMatrixAttention.Forward(q, k, v, mask)
+                : nn.functional.scaled_dot_product_attention(q, k, v, mask);
         }
         else if (past == 0)
         {
