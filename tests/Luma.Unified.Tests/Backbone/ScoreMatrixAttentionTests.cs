@@ -17,18 +17,20 @@ public sealed class ScoreMatrixAttentionTests : TorchTest
         return mask;
     }
 
-    private static (Tensor Q, Tensor K, Tensor V) Inputs(ScalarType dtype)
-    {
-        manual_seed(7);
-        return (randn(2, 4, 9, 16).to(dtype).requires_grad_(), randn(2, 4, 9, 16).to(dtype).requires_grad_(), randn(2, 4, 9, 16).to(dtype).requires_grad_());
-    }
+    private static (Tensor Q, Tensor K, Tensor V) Inputs() =>
+        (randn(2, 4, 9, 16).requires_grad_(), randn(2, 4, 9, 16).requires_grad_(), randn(2, 4, 9, 16).requires_grad_());
+
+    /// <summary>Leaf copies of the same inputs, for a second graph.</summary>
+    private static (Tensor Q, Tensor K, Tensor V) Copies((Tensor Q, Tensor K, Tensor V) inputs) =>
+        (inputs.Q.detach().clone().requires_grad_(), inputs.K.detach().clone().requires_grad_(), inputs.V.detach().clone().requires_grad_());
 
     [Fact]
     public void MatchesScaledDotProductAttentionWithTheSameMask()
     {
         using var mask = Mask();
-        var (q, k, v) = Inputs(ScalarType.Float32);
-        var (q2, k2, v2) = Inputs(ScalarType.Float32);
+        var inputs = Inputs();
+        var (q, k, v) = inputs;
+        var (q2, k2, v2) = Copies(inputs);
         using var expected = nn.functional.scaled_dot_product_attention(q, k, v, mask);
         using var actual = ScoreMatrixAttention.Forward(q2, k2, v2, mask);
         using var weights = randn_like(expected);
@@ -47,7 +49,7 @@ public sealed class ScoreMatrixAttentionTests : TorchTest
     public void Bf16InputsGiveBf16OutputsCloseToFp32()
     {
         using var mask = Mask();
-        var (q, k, v) = Inputs(ScalarType.Float32);
+        var (q, k, v) = Inputs();
         using var reference = ScoreMatrixAttention.Forward(q, k, v, mask);
         using var bf16 = ScoreMatrixAttention.Forward(q.to(ScalarType.BFloat16), k.to(ScalarType.BFloat16), v.to(ScalarType.BFloat16), mask);
 

@@ -34,7 +34,8 @@ public sealed class FusedAdamWTests : TorchTest
         public Pair(long seed, ScalarType dtype = ScalarType.Float32)
         {
             Expected = Parameters(seed, dtype);
-            Actual = Parameters(seed, dtype);
+            // Copies, not a second draw: tests running beside this one share the global generator.
+            Actual = [.. Expected.Select(p => new Parameter(p.detach().clone()))];
             Reference = new AdamW(Groups(Expected), 3e-3, 0.9, 0.95, 1e-8, 0.1);
             Fused = new FusedAdamW(Groups(Actual), 3e-3, 0.9, 0.95, 1e-8, 0.1);
         }
