@@ -10,8 +10,8 @@ namespace Luma.Unified.Backbone.Attention;
 /// <c>[2, 8, 512, 128]</c> bf16 took 188 ms through SDPA and 94 ms here (fp32: 274 and 239 ms);
 /// <c>[8, 4, 256, 48]</c> bf16 76 and 37 ms; <c>[1, 8, 2048, 128]</c> bf16 1.36 and 0.79 s. The price is memory: the
 /// fp32 scores and the probabilities are kept for backward, so above <see cref="MaxScoreBytes"/> SDPA runs instead.
-/// The softmax's statistics stay in fp32 (docs/precision.md); its output is cast to the compute dtype for the second
-/// matmul, as the flash kernel does.
+/// QKᵀ leaves a bf16 matmul in bf16 and is cast up; scale, mask and softmax run in fp32 (docs/precision.md), and the
+/// probabilities are cast to the compute dtype for the second matmul.
 /// </summary>
 public static class ScoreMatrixAttention
 {
