@@ -8,6 +8,7 @@ using Luma.Unified.Heads;
 using Luma.Unified.Heads.Diffusion;
 using Luma.Unified.Model.Inputs;
 using Luma.Unified.Model.Training;
+using Luma.Unified.Runtime.Randomness;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -27,11 +28,11 @@ namespace Luma.Unified.Model;
 public sealed class UnifiedModel : nn.Module
 {
     private readonly Embedding tokenEmbedding;
-    private readonly ModuleDict<nn.Module<Tensor, Tensor>> latentInputs;
+    private readonly ModuleMap<nn.Module<Tensor, Tensor>> latentInputs;
     private readonly TimestepEmbedding? timestepEmbedding;
     private readonly TransformerBackbone backbone;
     private readonly AutoregressiveHead tokenHead;
-    private readonly ModuleDict<VelocityHead> velocityHeads;
+    private readonly ModuleMap<VelocityHead> velocityHeads;
     private readonly ITimestepSampler _timesteps;
 
     public UnifiedModel(ModelOptions options, VocabularyLayout vocabulary, ComputePrecision precision, DiffusionOptions? diffusion = null, IReadOnlyList<LatentModality>? latents = null)
@@ -45,8 +46,8 @@ public sealed class UnifiedModel : nn.Module
             options.RopeTheta, options.NormEps, options.Dropout, options.MaxSeqLen);
         tokenEmbedding = nn.Embedding(vocabulary.Size, options.Dim);
         nn.init.normal_(tokenEmbedding.weight!, 0, 0.02);
-        latentInputs = nn.ModuleDict<nn.Module<Tensor, Tensor>>();
-        velocityHeads = nn.ModuleDict<VelocityHead>();
+        latentInputs = new ModuleMap<nn.Module<Tensor, Tensor>>();
+        velocityHeads = new ModuleMap<VelocityHead>();
         foreach (var latent in Latents)
         {
             latentInputs.Add(latent.Name, LatentInput(latent, options.Dim, precision));
@@ -180,7 +181,7 @@ public sealed class UnifiedModel : nn.Module
             var device = media.Latents.device;
             var groupTimesteps = _timesteps.Sample(media.Groups, generator, device) * media.Noised.to(ScalarType.Float32);
             var t = groupTimesteps.index_select(0, media.Group);
-            var noise = randn(media.Latents.shape, generator: generator, device: device);
+            var noise = SeededDraw.Normal(media.Latents.shape, generator, device);
             var (xt, velocity) = RectifiedFlow.Noise(media.Latents, noise, t);
             noised.Add(new NoisedLatents(media.Modality, xt, t, media.Index));
             velocityTargets.Add((media, velocity, media.Noised.index_select(0, media.Group)));

@@ -5,6 +5,7 @@ using Luma.Unified.Config;
 using Luma.Unified.Data.Loading;
 using Luma.Unified.Heads;
 using Luma.Unified.Runtime.Performance;
+using Luma.Unified.Runtime.Randomness;
 using Luma.Unified.Training.Checkpointing;
 using Luma.Unified.Training.Distributed;
 using Luma.Unified.Training.Guards;
@@ -257,7 +258,7 @@ public sealed class Trainer(LoadedConfig config, RunDirectory run, ILogger log)
             using var noGrad = no_grad();
             // Its own generator draws the same noise every time, so validation losses compare across steps and
             // leave the training random stream untouched.
-            using var generator = new Generator((ulong)seed, components.Session.Device);
+            using var generator = SeededDraw.Generator(seed);
             double sum = 0;
             for (var i = 0; i < train.EvalBatches; i++)
             {

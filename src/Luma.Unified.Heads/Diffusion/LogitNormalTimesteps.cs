@@ -1,3 +1,4 @@
+using Luma.Unified.Runtime.Randomness;
 using static TorchSharp.torch;
 
 namespace Luma.Unified.Heads.Diffusion;
@@ -13,7 +14,7 @@ public sealed class LogitNormalTimesteps(double mean = 0, double std = 1, double
     public Tensor Sample(long count, Generator? generator, Device device)
     {
         using var scope = NewDisposeScope();
-        var t = (randn([count], generator: generator, device: device) * std + mean).sigmoid();
+        var t = (SeededDraw.Normal([count], generator, device) * std + mean).sigmoid();
         return Shift(t, shift).MoveToOuterDisposeScope();
     }
 

@@ -1,3 +1,4 @@
+using Luma.Unified.Runtime.Randomness;
 using static TorchSharp.torch;
 
 namespace Luma.Unified.Heads.Diffusion;
@@ -6,5 +7,5 @@ namespace Luma.Unified.Heads.Diffusion;
 public sealed class UniformTimesteps : ITimestepSampler
 {
     /// <inheritdoc/>
-    public Tensor Sample(long count, Generator? generator, Device device) => rand([count], generator: generator, device: device);
+    public Tensor Sample(long count, Generator? generator, Device device) => SeededDraw.Uniform([count], generator, device);
 }

@@ -2,6 +2,7 @@ using Luma.Unified.Abstractions;
 using Luma.Unified.Data.Loading;
 using Luma.Unified.Heads.Diffusion;
 using Luma.Unified.Model.Inputs;
+using Luma.Unified.Runtime.Randomness;
 using static TorchSharp.torch;
 
 namespace Luma.Unified.Model.Generation;
@@ -37,8 +38,8 @@ public sealed class MultimodalGenerator(UnifiedModel model)
             var conditional = SequenceBatchBuilder.Build([row], device);
             var unconditional = SequenceBatchBuilder.Build([row], device, new MediaPolicy(0, 1, new Random(0)));
             var channels = conditional.Media.Single(m => m.Modality == modality).Channels;
-            using var generator = new Generator((ulong)sampling.Seed, device);
-            var noise = randn([generated, channels], generator: generator, device: device);
+            using var generator = SeededDraw.Generator(sampling.Seed);
+            var noise = SeededDraw.Normal([generated, channels], generator, device);
             // Each ODE step re-reads the same sequence: its mask is built once per batch.
             VelocityField Field(SequenceBatch batch)
             {
@@ -72,7 +73,7 @@ public sealed class MultimodalGenerator(UnifiedModel model)
         {
             using var noGrad = no_grad();
             using var cache = model.Backbone.NewCache();
-            using var generator = new Generator((ulong)options.Seed, device);
+            using var generator = SeededDraw.Generator(options.Seed);
             long nextPosition;
             Tensor logits;
             using (var prefill = NewDisposeScope())

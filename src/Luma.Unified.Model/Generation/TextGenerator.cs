@@ -1,3 +1,4 @@
+using Luma.Unified.Runtime.Randomness;
 using static TorchSharp.torch;
 
 namespace Luma.Unified.Model.Generation;
@@ -23,7 +24,7 @@ public sealed class TextGenerator(UnifiedModel model)
         }
         var device = model.Backbone.parameters().First().device;
         var maxLength = model.Backbone.Shape.MaxSeqLen;
-        var generator = new Generator((ulong)options.Seed, device);
+        var generator = SeededDraw.Generator(options.Seed);
         var sequence = prompt.ToList();
         var generated = new List<int>();
         var stepLogits = new List<float[]>();

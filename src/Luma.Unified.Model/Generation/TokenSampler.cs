@@ -28,6 +28,7 @@ public static class TokenSampler
             var dropInVocabOrder = zeros_like(drop).scatter(0, order, drop);
             scaled = scaled.masked_fill(dropInVocabOrder, double.NegativeInfinity);
         }
-        return (int)multinomial(scaled.softmax(-1), 1, generator: generator).item<long>();
+        // The generator is a CPU one (SeededDraw), so the probabilities are drawn from there.
+        return (int)multinomial(scaled.softmax(-1).cpu(), 1, generator: generator).item<long>();
     }
 }

@@ -6,6 +6,8 @@ public sealed record StepSplit(double DataWait, double Forward, double Backward,
 /// <summary>
 /// What one benchmark run measured over its steps after warm-up. FLOP figures count model FLOPs only
 /// (<see cref="ModelFlops"/>); MFU is achieved FLOP/s over the matmul peak measured for the run's compute dtype.
+/// <see cref="PeakGpuMemoryBytes"/> is the most the device had in use after any step (<c>GpuMemory</c>), and
+/// <see cref="GpuMemoryBeforeBytes"/> what it had in use before the first step; both null on CPU.
 /// </summary>
 public sealed record BenchmarkRun(
     string Precision,
@@ -34,14 +36,24 @@ public sealed record BenchmarkRun(
     long RssAfterWarmupBytes,
     long RssEndBytes,
     double RssGrowthFraction,
-    double FinalLoss);
+    long? PeakGpuMemoryBytes,
+    long? GpuMemoryBeforeBytes,
+    double FinalLoss)
+{
+    /// <summary>
+    /// Whether <see cref="PeakGpuMemoryBytes"/> is this run's own: false when the device already held nearly as much
+    /// before the run began (an earlier run's blocks, kept by libtorch's CUDA cache), which may hide a lower peak.
+    /// </summary>
+    public bool GpuPeakIsExact => PeakGpuMemoryBytes is { } peak && (GpuMemoryBeforeBytes ?? 0) < 0.95 * peak;
+}
 
 /// <summary>Measured matmul throughput of one dtype: GFLOP/s by square size and the best.</summary>
 public sealed record PeakFigures(string Dtype, IReadOnlyDictionary<string, double> GflopsBySize, double Gflops);
 
 /// <summary>
 /// A whole <c>luma bench</c>: the machine, the measured peaks, the runs and the comparisons — bf16-mixed over fp32
-/// tokens/s (and matmul peaks), and activation checkpointing's peak-RSS saving and step-time cost (fractions).
+/// tokens/s (and matmul peaks), and activation checkpointing's peak-memory saving (GPU memory on CUDA, else resident
+/// memory) and step-time cost (fractions).
 /// </summary>
 public sealed record BenchmarkReport(
     string Config,

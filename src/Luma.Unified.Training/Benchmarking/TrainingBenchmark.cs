@@ -30,6 +30,8 @@ public static class TrainingBenchmark
         var options = config.Options;
         var train = options.Train;
         var components = RunComponents.Build(config);
+        using var gpuMemory = GpuMemory.Open(components.Session.Device);
+        var gpuBefore = gpuMemory?.UsedBytes();
         // Disposed at the end, so a second run in the process measures its own memory, not this model's too.
         using var model = components.Model;
         // Under a launcher the step is the data-parallel one, collectives included.
@@ -44,12 +46,14 @@ public static class TrainingBenchmark
         using var step = new TrainingStep(components, loader, update, parallel, accumulation, ema);
         var peakBefore = peak(components.Precision.ComputeDtype, components.Session.Device);
         model.train();
+        long gpuPeak = 0;
 
         ProcessMemory.ResetPeak();
         var every = Math.Max(1, total / 20);
         var started = Stopwatch.StartNew();
         void Report(int done)
         {
+            gpuPeak = Math.Max(gpuPeak, gpuMemory?.UsedBytes() ?? 0);
             if (progress is not null && (done % every == 0 || done == total))
             {
                 progress(string.Create(System.Globalization.CultureInfo.InvariantCulture,
@@ -114,6 +118,8 @@ public static class TrainingBenchmark
             RssAfterWarmupBytes: rssAfterWarmup,
             RssEndBytes: rssEnd,
             RssGrowthFraction: (double)(rssEnd - rssAfterWarmup) / rssAfterWarmup,
+            PeakGpuMemoryBytes: gpuMemory is null ? null : gpuPeak,
+            GpuMemoryBeforeBytes: gpuBefore,
             FinalLoss: loss);
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Luma.Unified.Data.Loading;
 using Luma.Unified.Model;
+using Luma.Unified.Training.Optimization;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.PyBridge;
@@ -174,7 +175,7 @@ public sealed class CheckpointStore(RunDirectory run, int keepLast, int keepEver
             {
                 throw new InvalidDataException($"{directory} has no {OptimizerFile}: either it holds weights only (e.g. imported with `luma weights import`), which can be sampled and evaluated but not resumed, or its optimizer state is sharded across ranks (train.zero_stage 1), which resumes with the same number of ranks and zero_stage 1.");
             }
-            optimizer.load_py(optimizerPath);
+            OptimizerStateFile.Load(optimizer, optimizerPath);
             // Training resumes: continue the random stream where it was (dropout, sampling).
             var rngPath = Path.Combine(directory, RngFile);
             if (File.Exists(rngPath))

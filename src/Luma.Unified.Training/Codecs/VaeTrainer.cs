@@ -4,6 +4,7 @@ using Luma.Unified.Data.Media;
 using Luma.Unified.Modalities.Codecs;
 using Luma.Unified.Modalities.Image;
 using Luma.Unified.Runtime;
+using Luma.Unified.Runtime.Randomness;
 using Luma.Unified.Training.Observability;
 using Serilog;
 using TorchSharp;
@@ -33,7 +34,7 @@ public sealed class VaeTrainer(CodecTrainingConfig config, string resolvedYaml, 
         using var discriminator = codec.AdversarialWeight > 0 ? new PatchDiscriminator(codec.BaseChannels) : null;
         discriminator?.to(session.Device);
         using var discriminatorOptimizer = discriminator is null ? null : optim.AdamW(discriminator.parameters(), train.Lr, 0.5, 0.9, weight_decay: 0);
-        var generator = new Generator((ulong)config.Run.Seed, session.Device);
+        var generator = SeededDraw.Generator(config.Run.Seed);
         log.Information("Training {Kind}: {Parameters:N0} parameters, {Train:N0} training / {Validation:N0} held-out items of shape [{Shape}], {Steps} steps × {Batch}",
             ConfigNaming(codec.Kind), model.parameters().Sum(p => p.numel()), trainMedia.shape[0], validationMedia.shape[0],
             string.Join(", ", trainMedia.shape.Skip(1)), train.Steps, train.BatchSize);
@@ -47,7 +48,7 @@ public sealed class VaeTrainer(CodecTrainingConfig config, string resolvedYaml, 
         for (var step = 1; step <= train.Steps; step++)
         {
             using var scope = NewDisposeScope();
-            var batch = trainMedia.index_select(0, randint(0, trainMedia.shape[0], [train.BatchSize], generator: generator, device: session.Device));
+            var batch = trainMedia.index_select(0, SeededDraw.Integers(0, trainMedia.shape[0], [train.BatchSize], generator, session.Device));
             optimizer.zero_grad();
             var (reconstruction, kl, output) = model.Losses(batch);
             var adversarial = discriminator is not null && step > codec.AdversarialStart;

@@ -94,7 +94,7 @@ public sealed class ShardedUpdate : IParameterUpdate
         {
             throw new InvalidDataException($"{path} is missing: train.zero_stage 1 resumes from checkpoints written with ZeRO-1 by the same number of ranks ({_world.WorldSize}).");
         }
-        _optimizer.load_py(path);
+        OptimizerStateFile.Load(_optimizer, path);
         foreach (var group in _groups)
         {
             group.TakeShardFromModel();

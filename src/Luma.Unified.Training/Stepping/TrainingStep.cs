@@ -7,6 +7,7 @@ using Luma.Unified.Model;
 using Luma.Unified.Model.Training;
 using Luma.Unified.Training.Checkpointing;
 using Luma.Unified.Training.Distributed;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Luma.Unified.Training.Stepping;
@@ -99,13 +100,21 @@ public sealed class TrainingStep(RunComponents components, DataLoader loader, IP
         var clock = Stopwatch.StartNew();
         update.Step();
         ema?.Update(_model, done);
-        Times += StepTimes.Zero with { Optimizer = clock.Elapsed.TotalSeconds };
+        Times += StepTimes.Zero with { Optimizer = Lap(clock) };
     }
 
     public void Dispose() => _fence.Dispose();
 
-    private static double Lap(Stopwatch clock)
+    /// <summary>
+    /// Seconds since the last lap. On CUDA the kernels queued so far are waited for first: libtorch returns as soon as
+    /// work is queued, so without the wait a phase's time would land in whichever later phase reads a value back.
+    /// </summary>
+    private double Lap(Stopwatch clock)
     {
+        if (components.Session.Device.type == DeviceType.CUDA)
+        {
+            cuda.synchronize(components.Session.Device);
+        }
         var seconds = clock.Elapsed.TotalSeconds;
         clock.Restart();
         return seconds;
