@@ -51,7 +51,8 @@ public static class TrainingBenchmark
         ProcessMemory.ResetPeak();
         var every = Math.Max(1, total / 20);
         var started = Stopwatch.StartNew();
-        void Report(int done)
+        // After every step: the GPU's memory in use (its peak, as libtorch's cache keeps what a step reserved) and progress.
+        void AfterStep(int done)
         {
             gpuPeak = Math.Max(gpuPeak, gpuMemory?.UsedBytes() ?? 0);
             if (progress is not null && (done % every == 0 || done == total))
@@ -60,12 +61,24 @@ public static class TrainingBenchmark
                     $"bench: step {done}/{total} ({100.0 * done / total:0}%), {started.Elapsed.TotalSeconds / done:0.000} s/step so far, RSS {ProcessMemory.Resident() >> 20} MiB"));
             }
         }
+        // Resident memory is read after a full collection and a return of the heap's free pages, as the trainer makes
+        // every 50 steps: free pages held at one step and not at another would otherwise read as growth or shrinkage.
+        // The first reading comes before the last warm-up step, which faults the returned pages back in unmeasured.
+        long rssAfterWarmup = 0;
         for (var i = 0; i < settings.WarmupSteps; i++)
         {
+            if (i == settings.WarmupSteps - 1)
+            {
+                rssAfterWarmup = SettledResident(step);
+            }
             Step(step, i, schedule);
-            Report(i + 1);
+            AfterStep(i + 1);
         }
-        var (timesBefore, stallBefore, rssAfterWarmup) = (step.Times, loader.WaitTime, ProcessMemory.Resident());
+        if (settings.WarmupSteps == 0)
+        {
+            rssAfterWarmup = SettledResident(step);
+        }
+        var (timesBefore, stallBefore) = (step.Times, loader.WaitTime);
         var positions = new Dictionary<string, double>();
         var samples = new Dictionary<string, double>();
         double tokens = 0, loss = double.NaN;
@@ -73,14 +86,15 @@ public static class TrainingBenchmark
         for (var i = settings.WarmupSteps; i < total; i++)
         {
             var computed = Step(step, i, schedule);
-            Report(i + 1);
+            AfterStep(i + 1);
             tokens += computed.Composition.Positions;
             loss = computed.Loss;
             Add(positions, computed.Composition.PositionsByModality);
             Add(samples, computed.Composition.SamplesByModality);
         }
         var wall = clock.Elapsed.TotalSeconds;
-        var (rssEnd, rssPeak) = (ProcessMemory.Resident(), ProcessMemory.PeakResident());
+        var rssPeak = ProcessMemory.PeakResident();
+        var rssEnd = SettledResident(step);
         var times = step.Times - timesBefore;
         var stall = (loader.WaitTime - stallBefore).TotalSeconds;
         var computePeak = peakBefore.Best(peak(components.Precision.ComputeDtype, components.Session.Device));
@@ -125,6 +139,12 @@ public static class TrainingBenchmark
 
     /// <summary>fp32 / bf16 as reports spell them.</summary>
     public static string DtypeName(TorchSharp.torch.ScalarType dtype) => dtype == TorchSharp.torch.ScalarType.BFloat16 ? "bf16" : "fp32";
+
+    private static long SettledResident(TrainingStep step)
+    {
+        step.Fence.Settle();
+        return ProcessMemory.Resident();
+    }
 
     private static ComputedStep Step(TrainingStep step, int index, WarmupCosineSchedule schedule)
     {

@@ -69,7 +69,16 @@ public sealed class CollectionFence : IDisposable
     /// Call between steps: collects, runs the finalizers the step left, and starts a new region. Beside other live
     /// fences it only renews the region when half of it is used or it ended, as seldom as it can.
     /// </summary>
-    public void AtStepBoundary()
+    public void AtStepBoundary() => Renew(settle: false);
+
+    /// <summary>
+    /// Call between steps before reading resident memory: a boundary that collects every generation and returns the
+    /// heap's free pages whatever the cadence, so that two readings compare live memory, not whichever free pages the
+    /// allocator happens to hold at that step (the bench's RSS growth). The regular boundaries keep their cadence.
+    /// </summary>
+    public void Settle() => Renew(settle: true);
+
+    private void Renew(bool settle)
     {
         lock (s_lock)
         {
@@ -87,7 +96,8 @@ public sealed class CollectionFence : IDisposable
             {
                 Breaches++;
             }
-            var boundary = alone ? ++_collections : 0;
+            // Boundary 0, a settle's, is a multiple of both intervals: a full collection and a trim.
+            var boundary = alone && !settle ? ++_collections : 0;
             // The region ends behind the gate too: ended while the gate waits for a worker, it would let the runtime
             // collect on its own right then.
             s_owner = CollectionGate.Collect(() =>

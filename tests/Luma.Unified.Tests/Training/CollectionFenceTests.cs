@@ -82,6 +82,25 @@ public sealed class CollectionFenceTests
     }
 
     [Fact]
+    public void SettlingTrimsAtOnceInsideANewRegionAndLeavesTheCadenceAlone()
+    {
+        using var fence = new CollectionFence();
+        fence.AtStepBoundary();
+
+        fence.Settle();
+
+        Assert.Equal(OperatingSystem.IsLinux() ? 1 : 0, fence.Trims);
+        Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+        Assert.Equal(0, fence.Breaches);
+        // The regular boundaries still trim at every TrimInterval-th one: 1 before the settle, then up to the interval.
+        for (var boundary = 1; boundary < CollectionFence.TrimInterval; boundary++)
+        {
+            fence.AtStepBoundary();
+        }
+        Assert.Equal(OperatingSystem.IsLinux() ? 2 : 0, fence.Trims);
+    }
+
+    [Fact]
     public void ACollectionInsideAStepIsCountedAsABreach()
     {
         using (var fence = new CollectionFence())
