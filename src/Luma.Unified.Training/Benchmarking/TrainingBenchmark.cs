@@ -64,20 +64,18 @@ public static class TrainingBenchmark
         // Resident memory is read after a full collection and a return of the heap's free pages, as the trainer makes
         // every 50 steps: free pages held at one step and not at another would otherwise read as growth or shrinkage.
         // The first reading comes before the last warm-up step, which faults the returned pages back in unmeasured.
-        long rssAfterWarmup = 0;
-        for (var i = 0; i < settings.WarmupSteps; i++)
+        void WarmUp(int from, int to)
         {
-            if (i == settings.WarmupSteps - 1)
+            for (var i = from; i < to; i++)
             {
-                rssAfterWarmup = SettledResident(step);
+                Step(step, i, schedule);
+                AfterStep(i + 1);
             }
-            Step(step, i, schedule);
-            AfterStep(i + 1);
         }
-        if (settings.WarmupSteps == 0)
-        {
-            rssAfterWarmup = SettledResident(step);
-        }
+        var lastWarmup = Math.Max(0, settings.WarmupSteps - 1);
+        WarmUp(0, lastWarmup);
+        var rssAfterWarmup = SettledResident(step);
+        WarmUp(lastWarmup, settings.WarmupSteps);
         var (timesBefore, stallBefore) = (step.Times, loader.WaitTime);
         var positions = new Dictionary<string, double>();
         var samples = new Dictionary<string, double>();
